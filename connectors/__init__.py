@@ -1,0 +1,1 @@
+"""Connectors: one package per source, each yielding inventory rows from live APIs."""

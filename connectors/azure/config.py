@@ -1,0 +1,13 @@
+"""The [[azure]] config table."""
+
+from pydantic import Field
+
+from connectors.config import Endpoint, MicrosoftCredential, SourceConfig
+
+
+class AzureConfig(SourceConfig, MicrosoftCredential):
+    """One Azure tenant: its subscriptions through ARM and Resource Graph."""
+
+    subscriptions: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
+    management_group: str | None = None
+    arm_endpoint: Endpoint = "https://management.azure.com"

@@ -1,0 +1,122 @@
+"""What every connector shares: the contract, the scan context and call bookkeeping.
+
+A connector is built from one config table (``[[aws]]``, ``[[m365]]``, ...) and a
+:class:`ScanContext`. Its :meth:`Connector.collect` yields inventory rows (instances of the
+SQLModel tables in ``scanner.models`` or of its own tables) as it finds them; the scanner
+stores them in bulk. Every API call group yields one :class:`~scanner.models.Collection` row
+(use :func:`attempt`), so a failed call becomes a recorded error and never a silent gap.
+"""
+
+import ipaddress
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from sqlmodel import SQLModel
+
+from scanner.models import Collection
+
+T = TypeVar("T")
+log = logging.getLogger("wolkenwacht.connectors")
+
+
+@dataclass
+class ScanContext:
+    """Settings every connector honours."""
+
+    deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
+    max_workers: int = 8
+    classification_tag: str = "classification"
+
+    def seconds_left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+
+class Connector(Protocol):
+    """The connector contract."""
+
+    provider: str
+    permissions: tuple[str, ...]
+
+    def collect(self) -> Iterator[SQLModel]:
+        """Yield inventory rows; never raise for a failed API call (record it instead)."""
+        ...
+
+
+@dataclass
+class Outcome:
+    """Result of :func:`attempt`: the value (None on failure) and the Collection row to yield."""
+
+    value: Any
+    record: Collection
+
+    @property
+    def ok(self) -> bool:
+        return self.record.ok
+
+
+def attempt(
+    fn: Callable[[], T],
+    *,
+    provider: str,
+    estate: str,
+    area: str,
+    call: str,
+    account_id: str | None = None,
+    region: str | None = None,
+    permission: str | None = None,
+    describe_error: Callable[[BaseException], str] = lambda e: f"{type(e).__name__}: {e}",
+    count: Callable[[T], int | None] = lambda v: len(v) if isinstance(v, (list, tuple, dict)) else None,
+) -> Outcome:
+    """Run one API call group and describe its outcome as a Collection row."""
+    try:
+        value = fn()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, the scan goes on
+        message = describe_error(exc)
+        log.warning("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call, message)
+        return Outcome(None, Collection(provider=provider, estate=estate, account_id=account_id, region=region,
+                                        area=area, call=call, ok=False, error=message[:2000], permission=permission))
+    return Outcome(value, Collection(provider=provider, estate=estate, account_id=account_id, region=region,
+                                     area=area, call=call, ok=True, item_count=count(value)))
+
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str) -> str:
+    """Accept https URLs, and plain http only for loopback hosts (local emulators). Raises ValueError."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return url.rstrip("/")
+    if parts.scheme == "http":
+        raise ValueError(f"plain http is only allowed for loopback hosts, not {parts.hostname!r}")
+    raise ValueError(f"not an http(s) URL: {url!r}")
+
+
+def json_safe(value: Any) -> Any:
+    """Make an SDK answer storable as JSON: datetimes and dates as ISO text, bytes as hex, sets as lists."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,1 @@
+"""Findings: derived facts, policy packs, the SQL engine that judges, and reports."""

@@ -1,0 +1,136 @@
+"""Policy packs and checks: loading and validating the data files under policies/.
+
+A pack (``policies/packs/<id>.toml``) maps the requirements of one policy document to checks;
+a check (``policies/checks/<id>.sql`` with a ``.toml`` sidecar) is SQL over the inventory that
+returns one row per judged resource or account with the columns ``provider, account_id,
+resource_id, status, message`` (optionally ``severity``); every other column is evidence.
+"""
+
+import hashlib
+import re
+import tomllib
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from policies import CHECKS_DIR, PACKS_DIR
+from scanner.errors import UserError, from_validation
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+STATUSES = ("pass", "fail", "transition", "explained", "manual", "not_applicable", "error")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check(Strict):
+    id: str
+    description: str
+    providers: tuple[str, ...]
+    requires: tuple[str, ...] = ()
+    sql: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
+class Control(Strict):
+    id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
+    title_nl: str = Field(min_length=5, max_length=150)
+    title_en: str = Field(min_length=5, max_length=150)
+    severity: Severity
+    section: str
+    quote: str = Field(min_length=10, description="verbatim Dutch text from the document")
+    evaluates: str
+    evidence: str
+    checks: tuple[str, ...] = ()
+    manual: str | None = Field(default=None, description="how a person verifies it, for controls no API shows")
+    transition: bool = True
+
+    @model_validator(mode="after")
+    def _checks_or_manual(self):
+        if not self.checks and not self.manual:
+            raise ValueError(f"{self.id}: a control needs checks or manual guidance")
+        return self
+
+
+class Transition(Strict):
+    existing_before: date
+    deadline: date
+
+
+class PackInfo(Strict):
+    id: str
+    title_nl: str
+    title_en: str
+    document: str
+    source_file: str
+    adopted: date
+    transition: Transition | None = None
+
+
+class Pack(Strict):
+    pack: PackInfo
+    control: tuple[Control, ...]
+
+    @property
+    def id(self) -> str:
+        return self.pack.id
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+
+
+@cache
+def load_checks() -> dict[str, Check]:
+    checks = {}
+    for meta in sorted(CHECKS_DIR.glob("*.toml")):
+        sql_path = meta.with_suffix(".sql")
+        data = _read_toml(meta) | {"id": meta.stem, "sql": sql_path.read_text(encoding="utf-8").strip().rstrip(";")}
+        try:
+            checks[meta.stem] = Check.model_validate(data)
+        except ValidationError as exc:
+            raise from_validation(meta, exc) from None
+    return checks
+
+
+@cache
+def load_packs() -> dict[str, Pack]:
+    checks = load_checks()
+    packs = {}
+    for path in sorted(PACKS_DIR.glob("*.toml")):
+        try:
+            pack = Pack.model_validate(_read_toml(path))
+        except ValidationError as exc:
+            raise from_validation(path, exc) from None
+        for control in pack.control:
+            missing = [c for c in control.checks if c not in checks]
+            if missing:
+                raise UserError(f"{path}: {control.id}.checks: unknown check {missing[0]!r}")
+        ids = [c.id for c in pack.control]
+        if len(set(ids)) != len(ids):
+            raise UserError(f"{path}: control ids are not unique")
+        packs[pack.id] = pack
+    return packs
+
+
+def all_controls() -> dict[str, Control]:
+    return {c.id: c for pack in load_packs().values() for c in pack.control}
+
+
+PARAM = re.compile(r"(?<!:):([a-z_]+)")
+
+
+def parameters(sql: str) -> set[str]:
+    """Named parameters (``:scan_id``) a check's SQL uses."""
+    return set(PARAM.findall(sql))

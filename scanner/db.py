@@ -1,0 +1,91 @@
+"""Opening the inventory database, creating its schema, and storing rows in bulk."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, insert, text
+from sqlmodel import SQLModel
+
+from scanner import models  # noqa: F401 - registers the core tables
+
+BATCH = 5000
+
+
+def connect(url: str) -> Engine:
+    """An engine for the inventory; SQLite gets WAL and relaxed fsync for bulk loads."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("pragma journal_mode=wal")
+            cur.execute("pragma synchronous=normal")
+            cur.close()
+    return engine
+
+
+def connect_readonly(url: str) -> Engine:
+    """An engine that cannot write: SQLite opened with mode=ro, PostgreSQL in read-only transactions."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            raise FileNotFoundError(path)
+        return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _readonly(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("set session characteristics as transaction read only")
+        cur.close()
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table (core and connector-specific) and the auditor views."""
+    import scanner.sources  # noqa: F401 - imports connector tables into the metadata
+
+    SQLModel.metadata.create_all(engine)
+    views = resources.files("scanner").joinpath("views.sql").read_text(encoding="utf-8")
+    with engine.begin() as conn:
+        for statement in filter(str.strip, views.split(";")):
+            conn.execute(text(statement))
+
+
+class Writer:
+    """Buffers rows per table and inserts them in batches; never one commit per row."""
+
+    def __init__(self, engine: Engine, scan_id: int, batch: int = BATCH):
+        self.engine, self.scan_id, self.batch = engine, scan_id, batch
+        self.pending: dict[type[SQLModel], list[dict]] = defaultdict(list)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def add(self, row: SQLModel) -> None:
+        table = type(row)
+        values = {name: getattr(row, name) for name in table.__table__.columns.keys() if name != "id"}
+        if "scan_id" in values:
+            values["scan_id"] = self.scan_id
+        self.add_values(table, values)
+
+    def add_values(self, table: type[SQLModel], values: dict) -> None:
+        rows = self.pending[table]
+        rows.append(values)
+        if len(rows) >= self.batch:
+            self._flush(table)
+
+    def add_all(self, rows: Iterable[SQLModel]) -> None:
+        for row in rows:
+            self.add(row)
+
+    def _flush(self, table: type[SQLModel]) -> None:
+        rows = self.pending.pop(table, [])
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(table.__table__), rows)
+            self.counts[table.__tablename__] += len(rows)
+
+    def flush(self) -> None:
+        for table in list(self.pending):
+            self._flush(table)

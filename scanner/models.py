@@ -1,0 +1,317 @@
+"""The inventory schema: every table an auditor can query.
+
+Every row that a scan produces carries ``scan_id``; scans keep their history. Column
+descriptions are part of the schema documentation (``docs/schema.md`` is generated from them).
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+def jsonb(description: str) -> Any:
+    """A nullable JSON column with a description."""
+    return Field(default=None, sa_column=Column(JSON, nullable=True, comment=description))
+
+
+class Scan(SQLModel, table=True):
+    """One run of ``wolkenwacht scan``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(description="UTC start of the scan")
+    finished_at: datetime | None = Field(default=None, description="UTC end of the scan")
+    status: str = Field(description="running, complete (no errors), partial (some calls failed) or failed")
+    tool_version: str = Field(description="wolkenwacht version that ran the scan")
+    organisation_profile: str = Field(description="organisation profile from the config: ministry, critical or essential")
+    config_sha256: str = Field(description="SHA-256 of the configuration file (the file itself is not stored)")
+    register_sha256: str | None = Field(default=None, description="SHA-256 of the register file")
+    register_toml: str | None = Field(default=None, description="verbatim copy of the register file")
+
+
+class Account(SQLModel, table=True):
+    """A public cloud service as the scanner sees it: AWS account, Azure subscription, GCP project, M365 tenant."""
+
+    __table_args__ = (Index("ix_account_scan", "scan_id", "provider", "account_id", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    provider: str = Field(description="aws, azure, gcp, m365 or onprem")
+    account_id: str = Field(description="AWS account id, Azure subscription id, GCP project id, M365 tenant id, or on-premises endpoint")
+    name: str | None = Field(default=None, description="display name from the provider")
+    kind: str = Field(description="aws-account, azure-subscription, gcp-project, m365-tenant or onprem-endpoint")
+    estate: str = Field(description="name of the config table ([[aws]] name = ...) that found it")
+    parent_id: str | None = Field(default=None, description="organisation, management group, folder or tenant above it")
+    created_at: datetime | None = Field(default=None, description="creation or joining time reported by the provider")
+    raw: Any = jsonb("the provider's API answer describing the account")
+
+
+class Resource(SQLModel, table=True):
+    """One resource found in an account, normalised, with the raw API answer."""
+
+    __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    provider: str = Field(description="aws, azure, gcp, m365 or onprem")
+    account_id: str = Field(description="account, subscription, project or tenant that holds it")
+    uid: str = Field(description="native id: ARN, Azure resource id, GCP full resource name, Graph id")
+    type: str = Field(description="provider resource type, e.g. s3.bucket, microsoft.storage/storageaccounts, storage.googleapis.com/Bucket")
+    name: str | None = Field(default=None, description="display name")
+    region: str | None = Field(default=None, description="location as the provider reports it (lower case); null when the API gives none")
+    created_at: datetime | None = Field(default=None, description="creation time from the provider API, when it reports one")
+    tags: Any = jsonb("tags or labels as a JSON object")
+    stores_data: bool = Field(default=False, description="true for storage-bearing resources, whose encryption at rest is judged")
+    encrypted: bool | None = Field(default=None, description="encrypted at rest; null when not applicable or not observed")
+    key_custody: str | None = Field(default=None, description="who holds the key: provider (CSP-managed), customer (customer-managed key in the CSP's KMS), external (key outside the CSP) or none")
+    key_id: str | None = Field(default=None, description="key ARN, Key Vault key URI or Cloud KMS key name when customer-managed")
+    source_api: str = Field(description="API call that returned it, e.g. s3:ListBuckets")
+    raw: Any = jsonb("the provider's API answer for the resource")
+
+
+class Setting(SQLModel, table=True):
+    """An account- or tenant-level setting, e.g. EBS default encryption or the Group.Unified policy."""
+
+    __table_args__ = (Index("ix_setting_scan", "scan_id", "provider", "account_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    provider: str
+    account_id: str
+    region: str | None = Field(default=None, description="region the setting applies to; null for account-wide")
+    key: str = Field(description="dotted setting name, e.g. ec2.ebs_encryption_by_default")
+    value: str | None = Field(default=None, description="the setting's value as text")
+    source_api: str = Field(description="API call that returned it")
+    raw: Any = jsonb("the provider's API answer")
+
+
+class SecurityService(SQLModel, table=True):
+    """A CSP-native security product and whether it is enabled (JENV25-CSP-SECTOOLS)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    provider: str
+    account_id: str
+    region: str | None = Field(default=None, description="region, or null when account-wide")
+    service: str = Field(description="guardduty, securityhub, macie, inspector, detective, defender:<plan>, sentinel, scc")
+    enabled: bool = Field(description="true when the product is on (a paid Defender plan counts as on)")
+    detail: str | None = Field(default=None, description="status as the API reports it")
+    source_api: str
+    raw: Any = jsonb("the provider's API answer")
+
+
+class Collection(SQLModel, table=True):
+    """One API call group of a connector and its outcome. Failed rows turn findings into 'error'."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    provider: str
+    estate: str = Field(description="name of the config table")
+    account_id: str | None = Field(default=None, description="account concerned; null when the failure happened before any account was known")
+    region: str | None = None
+    area: str = Field(description="what was being collected: accounts, inventory, security_services, or a connector-specific area such as m365.teams")
+    call: str = Field(description="API operation, e.g. s3:ListBuckets")
+    ok: bool = Field(description="true when the call succeeded")
+    error: str | None = Field(default=None, description="error code and message (never a secret)")
+    permission: str | None = Field(default=None, description="permission that would have allowed the call, when known")
+    item_count: int | None = Field(default=None, description="rows the call produced")
+
+
+class RefRegion(SQLModel, table=True):
+    """Reference: provider location → the countries where data may be stored (policies/reference/regions.csv)."""
+
+    __tablename__ = "ref_region"
+    provider: str = Field(primary_key=True)
+    region: str = Field(primary_key=True, description="lower-case location name")
+    display_name: str | None = None
+    location_kind: str = Field(description="region (one country), multi (a known set of countries), geography (a logical geography without a fixed country set) or global (no data location)")
+    countries: str | None = Field(default=None, description="semicolon-separated ISO 3166 codes the location may use")
+    city_or_area: str | None = None
+    notes: str | None = Field(default=None, description="source and caveats")
+
+
+class RefRegionCountry(SQLModel, table=True):
+    """Reference: one row per (location, country) pair, for joins."""
+
+    __tablename__ = "ref_region_country"
+    provider: str = Field(primary_key=True)
+    region: str = Field(primary_key=True)
+    country: str = Field(primary_key=True)
+
+
+class RefCountry(SQLModel, table=True):
+    """Reference: country facts (policies/reference/countries.csv)."""
+
+    __tablename__ = "ref_country"
+    iso2: str = Field(primary_key=True)
+    name: str
+    eea: bool = Field(description="member of the European Economic Area")
+    adequacy: str = Field(description="EU adequacy decision: eea, full, dpf_only (only DPF-certified recipients, the US), commercial_only (only private-sector recipients: CA, JP, KR) or none")
+    adequacy_note: str | None = None
+    offensive_cyber_programme: bool = Field(description="state with an offensive cyber programme against Dutch interests (C2000 criterion)")
+    ocp_source: str | None = None
+    notes: str | None = None
+
+
+class RefProvider(SQLModel, table=True):
+    """Reference: provider jurisdiction and DPF certification (policies/reference/providers.csv)."""
+
+    __tablename__ = "ref_provider"
+    provider: str = Field(primary_key=True)
+    name: str
+    jurisdiction: str = Field(description="ISO code of the country whose law the provider is (also) subject to")
+    dpf_certified: bool = Field(description="certified under the EU-US Data Privacy Framework")
+    source: str | None = None
+
+
+class FactResource(SQLModel, table=True):
+    """Derived facts per resource (findings/facts.py): location and classification."""
+
+    __tablename__ = "fact_resource"
+    resource_id: int = Field(primary_key=True, foreign_key="resource.id")
+    scan_id: int = Field(index=True)
+    location_kind: str = Field(description="region, multi, geography, global, or unknown (not in ref_region)")
+    countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
+    classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
+    classification_source: str = Field(description="tag, register or none")
+    first_seen: datetime = Field(description="start of the earliest scan that saw this resource")
+
+
+class FactResourceCountry(SQLModel, table=True):
+    """Derived: one row per (resource, country) it may use."""
+
+    __tablename__ = "fact_resource_country"
+    resource_id: int = Field(primary_key=True, foreign_key="resource.id")
+    country: str = Field(primary_key=True)
+    scan_id: int = Field(index=True)
+
+
+class RegisterService(SQLModel, table=True):
+    """Register snapshot: one cloud service (account) as the organisation records it."""
+
+    __tablename__ = "register_service"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    provider: str
+    account_id: str
+    name: str
+    owner: str | None = None
+    material: bool = Field(description="material use: needed for the organisation's primary task")
+    classification: str | None = Field(default=None, description="default classification of data in this service")
+    service_model: str | None = Field(default=None, description="IaaS, PaaS or SaaS")
+    risk_assessment_ref: str | None = Field(default=None, description="reference of the risk assessment / DPIA")
+    risk_assessment_date: date | None = None
+    risk_covers_jurisdiction: bool = Field(default=False, description="the risk assessment addresses foreign jurisdiction and supplier dependency (2026 §3.1)")
+    exit_portability_terms: str | None = Field(default=None, description="exit part 1: supplier terms on data/service portability and destruction")
+    exit_alternative: str | None = Field(default=None, description="exit part 2: alternative supplier or internal landing place")
+    exit_crisis: str | None = Field(default=None, description="exit part 3: crisis exit strategy and budget")
+    exit_regular: str | None = Field(default=None, description="exit part 4: regular end-of-contract strategy and budget")
+    exit_plan_ref: str | None = Field(default=None, description="detailed exit plan (2026 §3.2)")
+    emergency_plan_ref: str | None = Field(default=None, description="emergency plan for sudden unavailability (2026 §3.2)")
+    right_to_audit: bool | None = None
+    sub_processors: str | None = Field(default=None, description="semicolon-separated sub-processors")
+    declared_regions: str | None = Field(default=None, description="semicolon-separated regions declared in the risk analysis")
+    contract_end: date | None = None
+    reported_to_cio_rijk: date | None = None
+    in_use_since: date | None = Field(default=None, description="date the service was first used (transition rule)")
+    transfer_mechanism: str | None = Field(default=None, description="art. 46 GDPR transfer mechanism for personal data outside EEA/adequacy (2022 condition 9c), e.g. SCC")
+    transfer_dpia_sent: date | None = Field(default=None, description="date the DPIA for the 9c transfer was sent to CIO Rijk")
+    pet: str | None = Field(default=None, description="privacy-enhancing technologies applied (2026 §4.6)")
+
+
+class RegisterMailbox(SQLModel, table=True):
+    """Register snapshot: a cloud mailbox deliberately approved (JenV §2.2.4)."""
+
+    __tablename__ = "register_mailbox"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    tenant_id: str
+    address: str = Field(description="user principal name or primary SMTP address, lower case")
+    reason: str | None = None
+
+
+class RegisterTeam(SQLModel, table=True):
+    """Register snapshot: a team approved as an exception (JenV §2.2.3)."""
+
+    __tablename__ = "register_team"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    tenant_id: str
+    team_id: str
+    reason: str | None = None
+
+
+class RegisterExplain(SQLModel, table=True):
+    """Register snapshot: a comply-or-explain entry ('pas toe of leg uit')."""
+
+    __tablename__ = "register_explain"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    control_id: str
+    provider: str | None = Field(default=None, description="scope: provider, or null for any")
+    account_id: str | None = Field(default=None, description="scope: account, or null for any")
+    resource_uid: str | None = Field(default=None, description="scope: one resource, or null for the whole account")
+    justification: str
+    approver: str
+    approved_on: date
+    expires: date
+
+
+class RegisterAttestation(SQLModel, table=True):
+    """Register snapshot: a person's attestation for a control that no API can show."""
+
+    __tablename__ = "register_attestation"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    control_id: str
+    reference: str
+    attested_by: str
+    attested_on: date
+    expires: date | None = None
+
+
+class PackControl(SQLModel, table=True):
+    """A control of a policy pack, as evaluated in this scan, with its citation."""
+
+    __tablename__ = "pack_control"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    pack: str = Field(primary_key=True)
+    control_id: str = Field(primary_key=True)
+    title_nl: str
+    title_en: str
+    severity: str
+    document: str
+    section: str
+    quote: str = Field(description="verbatim Dutch text the control enforces")
+    checks: str = Field(description="semicolon-separated check ids")
+
+
+class CheckSource(SQLModel, table=True):
+    """The SQL text of each check as run in this scan, so the database describes itself."""
+
+    __tablename__ = "check_source"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    check_id: str = Field(primary_key=True)
+    sql: str
+    sha256: str
+    requires: str = Field(description="semicolon-separated collection areas; a failed one makes findings 'error'")
+    providers: str = Field(description="semicolon-separated providers the check covers")
+
+
+class Finding(SQLModel, table=True):
+    """One judgement: a control applied to a resource or an account."""
+
+    __table_args__ = (Index("ix_finding_scan", "scan_id", "pack", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    pack: str
+    control_id: str
+    check_id: str | None = Field(default=None, description="check whose SQL decided it (see check_source)")
+    status: str = Field(description="pass, fail, transition, explained, manual, not_applicable or error")
+    check_status: str = Field(description="status the check SQL returned, before the transition and explain rules")
+    severity: str
+    message: str
+    deadline: date | None = Field(default=None, description="end of the transition period for 'transition' findings")
+    provider: str | None = None
+    account_id: str | None = None
+    resource_id: int | None = Field(default=None, foreign_key="resource.id", index=True, description="null for account-level findings")
+    explain_id: int | None = Field(default=None, foreign_key="register_explain.id", description="comply-or-explain entry that covers an 'explained' finding")
+    evidence: Any = jsonb("what the check observed: the extra columns its SQL returned")

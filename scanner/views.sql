@@ -1,0 +1,21 @@
+-- Views for auditors: the latest scan and its findings with everything needed to read them.
+drop view if exists latest_finding;
+drop view if exists latest_resource;
+drop view if exists latest_scan;
+create view latest_scan as
+  select * from scan where id = (select max(id) from scan where finished_at is not null);
+create view latest_resource as
+  select r.id, r.scan_id, r.provider, r.account_id, r.uid, r.type, r.name, r.region, r.created_at,
+         r.stores_data, r.encrypted, r.key_custody, f.location_kind, f.countries, f.classification,
+         f.classification_source, f.first_seen
+  from resource r join latest_scan s on s.id = r.scan_id
+  left join fact_resource f on f.resource_id = r.id;
+create view latest_finding as
+  select fi.id, fi.scan_id, fi.pack, fi.control_id, c.title_nl, c.title_en, c.section, c.quote,
+         fi.check_id, fi.status, fi.check_status, fi.severity, fi.message, fi.deadline,
+         fi.provider, fi.account_id, r.uid as resource_uid, r.type as resource_type, r.name as resource_name,
+         r.region, fr.countries, fi.explain_id, fi.evidence
+  from finding fi join latest_scan s on s.id = fi.scan_id
+  left join pack_control c on c.scan_id = fi.scan_id and c.pack = fi.pack and c.control_id = fi.control_id
+  left join resource r on r.id = fi.resource_id
+  left join fact_resource fr on fr.resource_id = fi.resource_id;
