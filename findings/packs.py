@@ -129,8 +129,9 @@ def all_controls() -> dict[str, Control]:
 
 
 PARAM = re.compile(r"(?<!:):([a-z_]+)")
+COMMENT = re.compile(r"--[^\n]*")
 
 
 def parameters(sql: str) -> set[str]:
-    """Named parameters (``:scan_id``) a check's SQL uses."""
-    return set(PARAM.findall(sql))
+    """Named parameters (``:scan_id``) a check's SQL uses, outside comments."""
+    return set(PARAM.findall(COMMENT.sub("", sql)))

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, insert, text
@@ -48,7 +47,7 @@ def create_schema(engine: Engine) -> None:
     import scanner.sources  # noqa: F401 - imports connector tables into the metadata
 
     SQLModel.metadata.create_all(engine)
-    views = resources.files("scanner").joinpath("views.sql").read_text(encoding="utf-8")
+    views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
     with engine.begin() as conn:
         for statement in filter(str.strip, views.split(";")):
             conn.execute(text(statement))

@@ -49,7 +49,8 @@ class Account(SQLModel, table=True):
 class Resource(SQLModel, table=True):
     """One resource found in an account, normalised, with the raw API answer."""
 
-    __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),)
+    __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),
+                      Index("ix_resource_uid", "provider", "account_id", "uid"))
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
     provider: str = Field(description="aws, azure, gcp, m365 or onprem")
@@ -85,6 +86,8 @@ class Setting(SQLModel, table=True):
 
 class SecurityService(SQLModel, table=True):
     """A CSP-native security product and whether it is enabled (JENV25-CSP-SECTOOLS)."""
+
+    __tablename__ = "security_service"
 
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
@@ -172,6 +175,7 @@ class FactResource(SQLModel, table=True):
     countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
     classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
     classification_source: str = Field(description="tag, register or none")
+    pet: str | None = Field(default=None, description="privacy-enhancing technology recorded in the resource's 'pet' tag")
     first_seen: datetime = Field(description="start of the earliest scan that saw this resource")
 
 

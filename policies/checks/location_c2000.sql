@@ -1,0 +1,30 @@
+-- RBC22-C2000: one row per resource; fails on any country, or a provider jurisdiction, that
+-- ref_country flags as a state with an offensive cyber programme against Dutch interests.
+with located as (
+  select r.provider, r.account_id, r.id as resource_id, r.region, f.location_kind, f.countries,
+    p.jurisdiction,
+    case when exists (select 1 from fact_resource_country rc join ref_country c on c.iso2 = rc.country
+                       where rc.resource_id = r.id and c.offensive_cyber_programme) then 1 else 0 end as in_ocp_state,
+    case when exists (select 1 from ref_country c where c.iso2 = p.jurisdiction and c.offensive_cyber_programme)
+         then 1 else 0 end as ocp_supplier
+  from resource r join fact_resource f on f.resource_id = r.id
+  left join ref_provider p on p.provider = r.provider
+  where r.scan_id = :scan_id
+)
+select provider, account_id, resource_id,
+  case
+    when in_ocp_state = 1 or ocp_supplier = 1 then 'fail'
+    when location_kind in ('global', 'geography', 'unknown') then 'manual'
+    else 'pass'
+  end as status,
+  case
+    when in_ocp_state = 1
+      then 'Located in ' || countries || ' (' || region || '): a state with an offensive cyber programme against Dutch interests'
+    when ocp_supplier = 1 then 'The supplier falls under the jurisdiction of ' || jurisdiction
+      || ', a state with an offensive cyber programme against Dutch interests'
+    when location_kind in ('global', 'geography', 'unknown')
+      then 'Location ''' || coalesce(region, '(none reported)') || ''' has no known country; verify it'
+    else 'Located in ' || countries || ' (' || region || '); supplier jurisdiction ' || coalesce(jurisdiction, 'unknown')
+  end as message,
+  region, location_kind, countries, jurisdiction as provider_jurisdiction
+from located

@@ -1,0 +1,35 @@
+-- RBC22-CHARACTERISTICS: one row per discovered cloud service. Observed regions are the
+-- distinct resource.region values of the account; declared ones are register_service.declared_regions.
+with described as (
+  select a.provider, a.account_id, a.kind, a.name, rs.id as register_id, rs.sub_processors, rs.service_model,
+    rs.declared_regions, rs.right_to_audit,
+    (select count(distinct r.region) from resource r
+      where r.scan_id = a.scan_id and r.provider = a.provider and r.account_id = a.account_id and r.region is not null
+        and ';' || coalesce(rs.declared_regions, '') || ';' not like '%;' || r.region || ';%') as undeclared_regions,
+    (select min(r.region) from resource r
+      where r.scan_id = a.scan_id and r.provider = a.provider and r.account_id = a.account_id and r.region is not null
+        and ';' || coalesce(rs.declared_regions, '') || ';' not like '%;' || r.region || ';%') as first_undeclared_region
+  from account a
+  left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
+  where a.scan_id = :scan_id and a.kind <> 'onprem-endpoint'
+)
+select provider, account_id, null as resource_id,
+  case when register_id is not null and sub_processors is not null and service_model is not null
+        and declared_regions is not null and right_to_audit is not null and undeclared_regions = 0
+       then 'pass' else 'fail' end as status,
+  case
+    when register_id is null then kind || ' ' || account_id || ' is not in the register, so its characteristics are unknown'
+    when sub_processors is null or service_model is null or declared_regions is null or right_to_audit is null
+      then 'The register lacks:'
+        || case when sub_processors is null then ' sub-processors;' else '' end
+        || case when service_model is null then ' service model;' else '' end
+        || case when declared_regions is null then ' regions of processing and storage;' else '' end
+        || case when right_to_audit is null then ' right-to-audit;' else '' end
+        || case when undeclared_regions > 0 then ' and ' || undeclared_regions || ' observed region(s) are undeclared, e.g. '
+                  || first_undeclared_region else '' end
+    when undeclared_regions > 0
+      then undeclared_regions || ' observed region(s) are not declared in the register, e.g. ' || first_undeclared_region
+    else 'Characteristics recorded; every observed region is declared'
+  end as message,
+  kind, name, sub_processors, service_model, declared_regions, right_to_audit, undeclared_regions, first_undeclared_region
+from described

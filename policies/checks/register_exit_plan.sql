@@ -1,0 +1,20 @@
+-- RBC26-EXITPLAN: one row per discovered cloud service; the message names the missing plan(s).
+select a.provider, a.account_id, null as resource_id,
+  case
+    when rs.id is null then 'fail'
+    when not rs.material then 'not_applicable'
+    when rs.exit_plan_ref is null or rs.emergency_plan_ref is null then 'fail'
+    else 'pass'
+  end as status,
+  case
+    when rs.id is null then a.kind || ' ' || a.account_id || ' is not in the register, so no exit or emergency plan is on record'
+    when not rs.material then 'Use is not material'
+    when rs.exit_plan_ref is null and rs.emergency_plan_ref is null then 'Both the exit plan and the emergency plan are missing'
+    when rs.exit_plan_ref is null then 'The exit plan is missing'
+    when rs.emergency_plan_ref is null then 'The emergency plan is missing'
+    else 'Exit plan ' || rs.exit_plan_ref || ', emergency plan ' || rs.emergency_plan_ref
+  end as message,
+  a.kind, a.name, rs.material, rs.exit_plan_ref, rs.emergency_plan_ref
+from account a
+left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
+where a.scan_id = :scan_id and a.kind <> 'onprem-endpoint'

@@ -1,0 +1,1 @@
+"""Wolkenwacht: the scanner (CLI, config, register, inventory, scan orchestration)."""

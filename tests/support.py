@@ -1,0 +1,54 @@
+"""Building small inventories for check and engine tests: golden rows plus one-field mutations."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from findings.engine import Params, evaluate, run_check
+from findings.facts import derive_facts
+from findings.packs import load_checks, load_packs
+from findings.reference import load_reference
+from scanner.db import Writer, connect, create_schema
+from scanner.models import Scan
+
+SCAN_DATE = date(2026, 11, 26)
+
+
+def new_inventory(tmp_path, started_at: datetime | None = None) -> tuple[Engine, int]:
+    """A fresh SQLite inventory with reference data and one running scan."""
+    engine = connect(f"sqlite:///{tmp_path / 'inventory.db'}")
+    create_schema(engine)
+    load_reference(engine)
+    return engine, add_scan(engine, started_at)
+
+
+def add_scan(engine: Engine, started_at: datetime | None = None) -> int:
+    writer = Writer(engine, 0)
+    start = started_at or datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    writer.add_values(Scan, {"started_at": start, "status": "running", "tool_version": "test",
+                             "organisation_profile": "ministry", "config_sha256": "0" * 64})
+    writer.flush()
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("select max(id) from scan").scalar_one()
+
+
+def store(engine: Engine, scan_id: int, rows) -> None:
+    """Store inventory rows (SQLModel instances) for a scan, then derive its facts."""
+    writer = Writer(engine, scan_id)
+    writer.add_all(rows)
+    writer.flush()
+
+
+def check_rows(engine: Engine, scan_id: int, check_id: str, profile: str = "ministry",
+               tag_key: str = "classification", control_id: str | None = None) -> list[dict]:
+    """Derive facts and run one check; its rows as dicts."""
+    derive_facts(engine, scan_id, tag_key)
+    params = Params(scan_id=scan_id, scan_date=SCAN_DATE, profile=profile)
+    return list(run_check(engine, load_checks()[check_id], params, control_id))
+
+
+def judge(engine: Engine, scan_id: int, pack_ids=None, profile: str = "ministry") -> None:
+    """Derive facts and evaluate packs, as a scan does."""
+    derive_facts(engine, scan_id, "classification")
+    packs = [p for pid, p in load_packs().items() if pack_ids is None or pid in pack_ids]
+    evaluate(engine, packs, Params(scan_id=scan_id, scan_date=SCAN_DATE, profile=profile))
