@@ -1,0 +1,243 @@
+"""Reports of one scan: gathering findings with their context, and the JSON and CSV writers.
+
+Findings are streamed from the database (``yield_per``: a server-side cursor on PostgreSQL)
+and written as they arrive, so a million findings never sit in memory at once.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from contextlib import nullcontext
+from functools import partial
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from sqlalchemy import Engine, and_, case, func, select
+
+from findings.packs import SEVERITIES
+from scanner.errors import UserError
+from scanner.models import Account, Collection, FactResource, Finding, PackControl, RegisterExplain, Resource, Scan
+
+LANGS = ("nl", "en")
+STREAM_BATCH = 1000
+CSV_COLUMNS = (
+    "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
+    "provider", "account_id", "region", "country", "resource_type", "resource_uid", "resource_name",
+    "section", "evidence", "document", "check_id", "explained_by",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
+_fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
+_COLUMNS = {
+    "id": _f.c.id, "pack": _f.c.pack, "control_id": _f.c.control_id, "check_id": _f.c.check_id,
+    "status": _f.c.status, "check_status": _f.c.check_status, "severity": _f.c.severity,
+    "message": _f.c.message, "deadline": _f.c.deadline, "provider": _f.c.provider,
+    "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence,
+    "account_name": _a.c.name,
+    "title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
+    "section": _c.c.section, "quote": _c.c.quote,
+    "r_provider": _r.c.provider, "r_account_id": _r.c.account_id, "r_uid": _r.c.uid,
+    "r_name": _r.c.name, "r_type": _r.c.type, "r_region": _r.c.region, "r_tags": _r.c.tags,
+    "location_kind": _fr.c.location_kind, "countries": _fr.c.countries,
+    "explain_id": _e.c.id, "e_control_id": _e.c.control_id, "e_provider": _e.c.provider,
+    "e_account_id": _e.c.account_id, "e_resource_uid": _e.c.resource_uid,
+    "justification": _e.c.justification, "approver": _e.c.approver,
+    "approved_on": _e.c.approved_on, "expires": _e.c.expires,
+}
+_FROM = (
+    _f.outerjoin(_c, and_(_c.c.scan_id == _f.c.scan_id, _c.c.pack == _f.c.pack, _c.c.control_id == _f.c.control_id))
+    .outerjoin(_r, _r.c.id == _f.c.resource_id)
+    .outerjoin(_fr, _fr.c.resource_id == _f.c.resource_id)
+    .outerjoin(_e, _e.c.id == _f.c.explain_id)
+    .outerjoin(_a, and_(_a.c.scan_id == _f.c.scan_id, _a.c.provider == _f.c.provider, _a.c.account_id == _f.c.account_id))
+)
+SEVERITY_RANK = case({s: i for i, s in enumerate(SEVERITIES)}, value=_f.c.severity, else_=len(SEVERITIES))
+STATUS_RANK = case({"fail": 0, "error": 1, "transition": 2, "manual": 3, "explained": 4}, value=_f.c.status, else_=5)
+
+
+def iso(value: Any) -> Any:
+    """Dates as ISO 8601 text; naive datetimes (SQLite drops the zone) are UTC."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise UserError(f"language {lang!r} is not supported; choose one of {', '.join(LANGS)}")
+    return lang
+
+
+def finding_filter(scan_id: int, packs: list[str] | None, statuses: list[str] | None) -> list:
+    """WHERE clauses selecting the findings of a scan, optionally only some packs and statuses."""
+    where = [_f.c.scan_id == scan_id]
+    if packs:
+        where.append(_f.c.pack.in_(packs))
+    if statuses:
+        where.append(_f.c.status.in_(statuses))
+    return where
+
+
+def iter_findings(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
+                  statuses: list[str] | None = None, by_severity: bool = False, limit: int | None = None) -> Iterator[dict]:
+    """Stream the findings of a scan as report dicts (the JSON contract), in finding order or by severity."""
+    check_lang(lang)
+    where = finding_filter(scan_id, packs, statuses)
+    order = [SEVERITY_RANK, STATUS_RANK, _f.c.pack, _f.c.control_id, _f.c.id] if by_severity else [_f.c.id]
+    stmt = select(*(col.label(name) for name, col in _COLUMNS.items())).select_from(_FROM).where(*where).order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with engine.connect() as conn:
+        for row in conn.execution_options(yield_per=STREAM_BATCH).execute(stmt).mappings():
+            yield finding_dict(row, lang)
+
+
+def finding_dict(row, lang: str) -> dict:
+    """One finding as the JSON contract describes it, plus citation, explanation and ids."""
+    account = None
+    if row["provider"] or row["account_id"]:
+        account = {"provider": row["provider"], "account_id": row["account_id"], "name": row["account_name"]}
+    return {
+        "id": row["id"], "control_id": row["control_id"], "pack": row["pack"], "status": row["status"],
+        "severity": row["severity"], "title": row[f"title_{lang}"] or row["control_id"],
+        "message": row["message"], "deadline": iso(row["deadline"]), "evidence": row["evidence"],
+        "resource": resource_dict(row), "account": account,
+        "citation": None if row["document"] is None else
+        {"document": row["document"], "section": row["section"], "quote": row["quote"]},
+        "explained_by": explain_dict(row), "check_id": row["check_id"], "check_status": row["check_status"],
+    }
+
+
+def resource_dict(row) -> dict | None:
+    if row["resource_id"] is None:
+        return None
+    country = None if row["location_kind"] == "global" else row["countries"]
+    return {
+        "provider": row["r_provider"] or row["provider"], "account_id": row["r_account_id"] or row["account_id"],
+        "region": row["r_region"], "country": country, "location_kind": row["location_kind"],
+        "type": row["r_type"], "uid": row["r_uid"], "name": row["r_name"], "tags": row["r_tags"],
+    }
+
+
+def explain_dict(row) -> dict | None:
+    if row["explain_id"] is None:
+        return None
+    return {
+        "id": row["explain_id"], "control_id": row["e_control_id"],
+        "scope": {"provider": row["e_provider"], "account_id": row["e_account_id"], "resource_uid": row["e_resource_uid"]},
+        "justification": row["justification"], "approver": row["approver"],
+        "approved_on": iso(row["approved_on"]), "expires": iso(row["expires"]),
+    }
+
+
+def scan_dict(engine: Engine, scan_id: int) -> dict:
+    with engine.connect() as conn:
+        scan = conn.execute(select(Scan.__table__).where(Scan.__table__.c.id == scan_id)).mappings().first()
+    if scan is None:
+        raise UserError(f"scan {scan_id} not found in the database")
+    return {"id": scan["id"], "started_at": iso(scan["started_at"]), "finished_at": iso(scan["finished_at"]),
+            "status": scan["status"], "tool_version": scan["tool_version"],
+            "organisation_profile": scan["organisation_profile"]}
+
+
+def collection_errors(engine: Engine, scan_id: int) -> list[dict]:
+    """Failed API call groups: what the scan could not observe."""
+    t = Collection.__table__
+    cols = (t.c.provider, t.c.estate, t.c.account_id, t.c.region, t.c.area, t.c.call, t.c.error, t.c.permission)
+    stmt = (select(*cols).where(t.c.scan_id == scan_id, t.c.ok.is_(False))
+            .order_by(t.c.provider, t.c.estate, t.c.account_id, t.c.area, t.c.call, t.c.id))
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def latest_scan_id(engine: Engine) -> int | None:
+    """The newest finished scan (as the ``latest_scan`` view), or None."""
+    t = Scan.__table__
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(t.c.id)).where(t.c.finished_at.is_not(None))).scalar()
+
+
+class Findings:
+    """A lazy, re-iterable stream of report findings; each iteration runs the query again."""
+
+    def __init__(self, engine: Engine, scan_id: int, packs, lang: str, statuses):
+        self.args = (engine, scan_id, packs, lang, statuses)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter_findings(*self.args)
+
+
+def report_data(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
+                statuses: list[str] | None = None) -> dict:
+    """The scan, its collection errors and its findings (a lazy stream: iterate, do not list a huge scan)."""
+    check_lang(lang)
+    return {"scan": scan_dict(engine, scan_id), "collection_errors": collection_errors(engine, scan_id),
+            "findings": Findings(engine, scan_id, packs, lang, statuses)}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=iso)
+
+
+def write_json(data: dict, out: IO[str]) -> int:
+    """Write the report as JSON, one finding at a time; returns the number of findings."""
+    out.write('{"scan": ' + dumps(data["scan"]) + ',\n"collection_errors": ' + dumps(data["collection_errors"]))
+    out.write(',\n"findings": [')
+    count = 0
+    for count, finding in enumerate(data["findings"], 1):
+        out.write(("," if count > 1 else "") + "\n" + dumps(finding))
+    out.write("\n]}\n")
+    return count
+
+
+def csv_cell(value: Any) -> Any:
+    """Defuse spreadsheet formulas: text starting with = + - @ (or tab/CR) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(scan_id: int, finding: dict) -> list:
+    res, acct = finding["resource"] or {}, finding["account"] or {}
+    cite, explained = finding["citation"] or {}, finding["explained_by"] or {}
+    evidence = None if finding["evidence"] is None else json.dumps(
+        finding["evidence"], ensure_ascii=False, separators=(",", ":"), default=iso)
+    values = (
+        scan_id, finding["pack"], finding["control_id"], finding["status"], finding["severity"],
+        finding["title"], finding["message"], finding["deadline"], res.get("provider") or acct.get("provider"),
+        res.get("account_id") or acct.get("account_id"), res.get("region"), res.get("country"), res.get("type"),
+        res.get("uid"), res.get("name"), cite.get("section"), evidence, cite.get("document"),
+        finding["check_id"], explained.get("justification"),
+    )
+    return [csv_cell(v) for v in values]
+
+
+def write_csv(data: dict, out: IO[str]) -> int:
+    """Write one CSV row per finding as it streams; returns the number of findings."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for count, finding in enumerate(data["findings"], 1):
+        writer.writerow(csv_row(data["scan"]["id"], finding))
+    return count
+
+
+def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv"], out: IO[str] | Path,
+                 packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
+                 html_limit: int = 5000) -> None:
+    """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file."""
+    if fmt == "html":
+        from findings.html import html_context, write_html  # html builds on this module
+
+        write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses, html_limit))
+    elif fmt in ("json", "csv"):
+        write = partial(write_json if fmt == "json" else write_csv, report_data(engine, scan_id, packs, lang, statuses))
+    else:
+        raise UserError(f"report format {fmt!r} is not supported; choose html, json or csv")
+    opened = open(out, "w", encoding="utf-8", newline="") if isinstance(out, (str, Path)) else nullcontext(out)
+    with opened as stream:
+        write(out=stream)

@@ -1,0 +1,214 @@
+"""The command line: a thin layer over the library.
+
+Exit codes: 0 success; 1 ``scan --fail-on`` found failing or error findings at or above the
+severity; 2 invalid input (arguments, config, register: one line on stderr, no traceback);
+3 the database could not be opened or queried.
+"""
+
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from findings.packs import SEVERITIES, STATUSES, load_packs
+from findings.report import latest_scan_id, write_report
+from scanner.config import PACKS, Config, load_config
+from scanner.db import connect_readonly
+from scanner.errors import UserError
+
+err = Console(stderr=True)
+out = Console()
+FAILING = ("fail", "error")
+config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.toml"),
+                             show_default=True, help="Configuration file (see config.example.toml).")
+
+
+def _logging(verbose: bool) -> None:
+    level = logging.DEBUG if verbose else logging.INFO
+    if sys.stderr.isatty():
+        logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
+    else:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _readonly(config: Config):
+    try:
+        return connect_readonly(config.database)
+    except FileNotFoundError as exc:
+        raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
+
+
+def _scan_id(engine, requested: int | None) -> int:
+    scan_id = requested or latest_scan_id(engine)
+    if scan_id is None:
+        raise UserError("the database holds no finished scan yet: run 'wolkenwacht scan' first")
+    return scan_id
+
+
+class Cli(click.Group):
+    """Turns UserError and database errors into one line and an exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            err.print(f"[red]error:[/] {exc}", highlight=False, markup=True)
+            sys.exit(2)
+        except SQLAlchemyError as exc:
+            err.print(f"[red]database error:[/] {str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}",
+                      highlight=False)
+            sys.exit(3)
+
+
+@click.group(cls=Cli)
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+@click.version_option(package_name="wolkenwacht")
+def main(verbose: bool) -> None:
+    """Wolkenwacht: scan cloud and Microsoft 365 configuration against Dutch government cloud policy."""
+    _logging(verbose)
+
+
+@main.command()
+@config_option
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when failing or error findings at or above this severity exist.")
+def scan(config_path: Path, fail_on: str | None) -> None:
+    """Collect live state from every configured source, store it and judge it."""
+    from scanner.progress import progress_reporter
+    from scanner.run import run_scan
+
+    config = load_config(config_path)
+    with progress_reporter(err) as progress:
+        result = run_scan(config, config_path, progress)
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(result.findings.items()))
+    err.print(f"scan {result.scan_id} {result.status}: {summary or 'no findings'}", highlight=False)
+    if fail_on:
+        limit = SEVERITIES.index(fail_on)
+        engine = _readonly(config)
+        with engine.connect() as conn:
+            failing = conn.execute(text(
+                "select severity, count(*) from finding where scan_id = :s and status in ('fail', 'error') group by severity"),
+                {"s": result.scan_id}).all()
+        if any(SEVERITIES.index(sev) <= limit for sev, _ in failing):
+            sys.exit(1)
+
+
+@main.command()
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write ('-' for stdout).")
+@click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
+def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses) -> None:
+    """Write the findings report (HTML for admins, JSON and CSV for machines)."""
+    engine = _readonly(load_config(config_path))
+    scan_id = _scan_id(engine, scan_id)
+    target = sys.stdout if str(output) == "-" else output
+    write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None)
+    if target is not sys.stdout:
+        err.print(f"report written to {output}", highlight=False)
+
+
+@main.command()
+@config_option
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
+@click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
+@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity and above.")
+@click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_json) -> None:
+    """List findings of a scan."""
+    engine = _readonly(load_config(config_path))
+    scan_id = _scan_id(engine, scan_id)
+    sql = ("select f.pack, f.control_id, c.title_nl, c.title_en, f.status, f.severity, f.provider, f.account_id,"
+           " r.uid, f.message from finding f left join resource r on r.id = f.resource_id"
+           " left join pack_control c on c.scan_id = f.scan_id and c.pack = f.pack and c.control_id = f.control_id"
+           " where f.scan_id = :scan_id order by f.pack, f.control_id, f.id")
+    table = Table("pack", "control", "status", "severity", "account", "resource", "message", show_lines=False)
+    with engine.connect() as conn:
+        for row in conn.execute(text(sql), {"scan_id": scan_id}):
+            if (statuses and row.status not in statuses) or (packs and row.pack not in packs):
+                continue
+            if severity and SEVERITIES.index(row.severity) > SEVERITIES.index(severity):
+                continue
+            if as_json:
+                click.echo(json.dumps({"pack": row.pack, "control_id": row.control_id, "status": row.status,
+                                       "title": row.title_nl if lang == "nl" else row.title_en,
+                                       "severity": row.severity, "provider": row.provider,
+                                       "account_id": row.account_id, "resource_uid": row.uid,
+                                       "message": row.message}, ensure_ascii=False))
+            else:
+                table.add_row(row.pack, row.control_id, row.status, row.severity,
+                              f"{row.provider or ''} {row.account_id or ''}".strip(), row.uid or "", row.message)
+    if not as_json:
+        out.print(table, markup=False, highlight=False)
+
+
+@main.command()
+@config_option
+@click.argument("sql")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def query(config_path: Path, sql: str, fmt: str) -> None:
+    """Run read-only SQL on the inventory (the database is opened read-only)."""
+    engine = _readonly(load_config(config_path))
+    with engine.connect() as conn:
+        result = conn.exec_driver_sql(sql)
+        columns = list(result.keys())
+        if fmt == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerow(columns)
+            writer.writerows(result)
+        elif fmt == "json":
+            for row in result:
+                click.echo(json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False))
+        else:
+            table = Table(*columns)
+            for row in result:
+                table.add_row(*("" if v is None else str(v) for v in row))
+            out.print(table, markup=False, highlight=False)
+
+
+@main.command()
+@click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def controls(packs, lang: str) -> None:
+    """Every control with its citation and the checks that decide it."""
+    for pack in load_packs().values():
+        if packs and pack.id not in packs:
+            continue
+        out.print(f"[bold]{pack.id}[/] — {pack.pack.document}", highlight=False)
+        for control in pack.control:
+            title = control.title_nl if lang == "nl" else control.title_en
+            out.print(f"  [bold]{control.id}[/] ({control.severity}) {title}", highlight=False)
+            out.print(f"    §{control.section}: “{control.quote}”", markup=False, highlight=False)
+            out.print(f"    checks: {', '.join(control.checks) or 'manual'}", markup=False, highlight=False)
+
+
+@main.command()
+@click.option("--output-dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def demo(output_dir: Path, lang: str) -> None:
+    """Scan the embedded sample estate of a fictional ministry and write the HTML report."""
+    from scanner.demo import run_demo
+
+    run_demo(output_dir, lang, err)
+
+
+@main.command()
+def schema() -> None:
+    """Print the inventory schema (tables, columns, descriptions) as Markdown."""
+    from scanner.schema_doc import schema_markdown
+
+    click.echo(schema_markdown(), nl=False)

@@ -1,0 +1,75 @@
+"""`wolkenwacht demo`: scan a fictional ministry's estate served by local emulators.
+
+AWS is served by moto server on 127.0.0.1; the Microsoft 365, on-premises, Azure and GCP
+sources are served by the project's fake servers (tests/fakes) when the source tree is at hand.
+Nothing leaves this machine.
+"""
+
+import logging
+import os
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+
+from findings.report import write_report
+from scanner.config import load_config
+from scanner.demo.aws_estate import build_aws_estate
+from scanner.db import connect_readonly
+from scanner.run import run_scan
+
+HERE = Path(__file__).parent
+
+
+def _start_moto(stack: ExitStack) -> str:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    stack.callback(server.stop)
+    host, port = server.get_host_and_port()
+    return f"http://{host}:{port}"
+
+
+def run_demo(output_dir: Path, lang: str, console: Console) -> Path:
+    """Start the emulators, scan them, write report.html; returns its path."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(AWS_ACCESS_KEY_ID="demo", AWS_SECRET_ACCESS_KEY="demo", AWS_DEFAULT_REGION="eu-west-1",
+                      MOTO_EC2_LOAD_DEFAULT_AMIS="false")
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    database = output_dir / "wolkenwacht.db"
+    database.unlink(missing_ok=True)
+    with ExitStack() as stack:
+        aws_url = _start_moto(stack)
+        build_aws_estate(aws_url)
+        config_path = output_dir / "config.toml"
+        (output_dir / "register.toml").write_text((HERE / "register.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        config_path.write_text(DEMO_CONFIG.format(aws_url=aws_url), encoding="utf-8")
+        config = load_config(config_path)
+        result = run_scan(config, config_path)
+    report = output_dir / "report.html"
+    write_report(connect_readonly(config.database), result.scan_id, "html", report, lang=lang)
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(result.findings.items()))
+    console.print(f"Demo scan {result.scan_id} ({result.status}): {summary}", highlight=False)
+    console.print(f"Inventory: {database}\nHTML report: {report}", highlight=False)
+    return report
+
+
+DEMO_CONFIG = """\
+# Written by `wolkenwacht demo`: the local emulators of the fictional Ministerie van Voorbeeldzaken.
+database = "sqlite:///wolkenwacht.db"
+register = "register.toml"
+
+[organisation]
+name = "Ministerie van Voorbeeldzaken"
+profile = "essential"
+
+[[aws]]
+name = "vbz-aws"
+endpoint_url = "{aws_url}"
+regions = ["eu-west-1", "eu-central-1", "us-east-1", "ap-east-1", "cn-north-1"]
+max_workers = 4
+max_attempts = 2
+"""
