@@ -7,6 +7,7 @@ Nothing leaves this machine.
 
 import logging
 import os
+import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def _start_moto(stack: ExitStack) -> str:
     server.start()
     stack.callback(server.stop)
     host, port = server.get_host_and_port()
-    return f"http://{host}:{port}"
+    url = f"http://{host}:{port}"
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()  # a clean estate
+    return url
 
 
 def run_demo(output_dir: Path, lang: str, console: Console) -> Path:

@@ -1,0 +1,110 @@
+"""The command line and the demo, end to end: moto server, scan, reports, queries, exit codes."""
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+from findings.packs import all_controls
+from scanner.cli import main
+from scanner.demo import DEMO_CONFIG, _start_moto, run_demo
+from scanner.demo.aws_estate import build_aws_estate
+from scanner.schema_doc import schema_markdown
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """The demo's output folder: config.toml, register.toml, wolkenwacht.db, report.html."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context():
+        run_demo(folder, "nl", Console(file=open(folder / "console.txt", "w")))
+    return folder
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def findings_of(demo: Path, *args: str) -> list[dict]:
+    result = cli("findings", "--config", str(demo / "config.toml"), "--json", *args)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def status_of(rows: list[dict], control: str, resource_part: str) -> set[str]:
+    return {r["status"] for r in rows if r["control_id"] == control and resource_part in (r["resource_uid"] or "")}
+
+
+def test_demo_writes_report_and_judges_the_estate(demo):
+    assert (demo / "report.html").stat().st_size > 1000
+    rows = findings_of(demo)
+    assert status_of(rows, "RBC26-EEA", "vbz-analytics-us") == {"fail"}
+    assert status_of(rows, "RBC22-PERSONAL", "vbz-analytics-us") == {"pass"}  # US, DPF-certified provider
+    assert status_of(rows, "RBC26-EEA", "vbz-publicaties-us") == {"explained"}
+    assert status_of(rows, "RBC26-EEA", "vbz-zaken-eu") == {"pass"}
+    assert status_of(rows, "RBC26-ENCRYPT", "vbz-archief") == {"fail"}
+    assert status_of(rows, "RBC26-ENCRYPT", "vbz-publicaties-us") == {"pass"}  # openbaar
+    assert status_of(rows, "RBC22-C2000", ":ec2:cn-north-1:") == {"fail"}
+    assert status_of(rows, "RBC22-C2000", ":ec2:ap-east-1:") == {"fail"}  # Hong Kong
+    assert status_of(rows, "RBC26-BASISREG", "vbz-brp-kopie") == {"fail"}
+    assert status_of(rows, "RBC26-SPECIAL-PET", "vbz-gezondheid") == {"fail"}
+    assert {r["status"] for r in rows if r["control_id"] == "RBC22-STATESECRET" and r["status"] == "fail"} == {"fail"}
+    exitplan = [r for r in rows if r["control_id"] == "RBC26-EXITPLAN"]
+    assert [r["status"] for r in exitplan] == ["transition"]  # in use since 2023, emergency plan missing
+
+
+def test_report_json_follows_the_contract(demo):
+    result = cli("report", "--config", str(demo / "config.toml"), "--format", "json", "--output", "-")
+    report = json.loads(result.output)
+    assert set(report["scan"]) >= {"id", "started_at", "finished_at", "status"}
+    transition = next(f for f in report["findings"] if f["control_id"] == "RBC26-EXITPLAN")
+    assert transition["deadline"] == "2031-12-31"  # the register's contract end is later than 2030-07-03
+    eea = next(f for f in report["findings"] if f["control_id"] == "RBC26-EEA" and "vbz-analytics-us" in f["resource"]["uid"])
+    assert eea["status"] == "fail" and eea["resource"]["country"] == "US" and eea["resource"]["region"] == "us-east-1"
+    assert set(eea) >= {"control_id", "pack", "status", "severity", "title", "message", "deadline", "evidence", "resource"}
+
+
+def test_query_is_read_only(demo):
+    config = str(demo / "config.toml")
+    count = cli("query", "--config", config, "--format", "csv", "select count(*) as n from resource")
+    assert count.exit_code == 0 and int(count.output.splitlines()[1]) >= 10
+    before = cli("query", "--config", config, "--format", "csv", "select count(*) from finding").output
+    refused = cli("query", "--config", config, "delete from finding")
+    assert refused.exit_code == 3 and "readonly" in refused.output.replace("-", "").lower()
+    assert cli("query", "--config", config, "--format", "csv", "select count(*) from finding").output == before
+
+
+def test_findings_filters(demo):
+    rows = findings_of(demo, "--status", "fail", "--pack", "rijksbreed-2026", "--severity", "high")
+    assert rows and all(r["status"] == "fail" and r["pack"] == "rijksbreed-2026" for r in rows)
+    assert all(r["severity"] in ("critical", "high") for r in rows)
+
+
+def test_scan_fail_on_and_bad_config(tmp_path):
+    with ExitStack() as stack:
+        url = _start_moto(stack)
+        build_aws_estate(url)
+        config = tmp_path / "config.toml"
+        config.write_text(DEMO_CONFIG.format(aws_url=url).replace('register = "register.toml"\n', ""))
+        assert cli("scan", "--config", str(config), "--fail-on", "critical").exit_code == 1
+        assert cli("scan", "--config", str(config)).exit_code == 0
+    config.write_text('[[aws]]\nname = "x"\nregions = "eu-west-1"\n')
+    bad = cli("scan", "--config", str(config))
+    assert bad.exit_code == 2 and "aws.0.regions" in bad.output and "Traceback" not in bad.output
+
+
+def test_controls_lists_every_control_with_its_citation():
+    result = cli("controls")
+    assert result.exit_code == 0
+    for control_id, control in all_controls().items():
+        assert control_id in result.output
+        assert control.quote.split()[0] in result.output
+
+
+def test_schema_document_is_up_to_date():
+    assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), "run: make schema"
