@@ -10,7 +10,6 @@ Order of work for one scan:
    (2026 transition period) and ``explained`` (comply-or-explain entries).
 """
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -136,8 +135,3 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
     with engine.connect() as conn:
         return dict(conn.execute(text("select status, count(*) from finding where scan_id = :s group by status"),
                                  {"s": params.scan_id}).all())
-
-
-def evidence_of(value) -> dict:
-    """Evidence as stored (JSON text on some drivers) as a dict."""
-    return json.loads(value) if isinstance(value, str) else (value or {})

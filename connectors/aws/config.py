@@ -22,3 +22,5 @@ class AwsConfig(SourceConfig):
     endpoint_url: Endpoint | None = None
     organization: AwsOrganization | None = None
     max_workers: int = Field(default=8, ge=1, le=64)
+    max_attempts: int = Field(default=5, ge=1, le=20,
+                              description="botocore 'standard' retry mode: total attempts per call (1 = no retry)")
