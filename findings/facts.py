@@ -33,7 +33,7 @@ def _locations(engine: Engine) -> dict[tuple[str, str], tuple[str, str | None]]:
 def locate(locations: dict, provider: str, region: str | None) -> tuple[str, str | None]:
     """Location kind and countries of a region; a zone (europe-west4-a, eu-west-1a) resolves to its region."""
     if not region:
-        return "unknown", None
+        return "unreported", None
     region = region.lower()
     found = locations.get((provider, region))
     if found is None and (zone := ZONE.match(region)):

@@ -171,7 +171,7 @@ class FactResource(SQLModel, table=True):
     __tablename__ = "fact_resource"
     resource_id: int = Field(primary_key=True, foreign_key="resource.id")
     scan_id: int = Field(index=True)
-    location_kind: str = Field(description="region, multi, geography, global, or unknown (not in ref_region)")
+    location_kind: str = Field(description="region, multi, geography, global, unreported (the provider gives no location) or unknown (not in ref_region)")
     countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
     classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
     classification_source: str = Field(description="tag, register or none")

@@ -14,7 +14,7 @@ with located as (
 select provider, account_id, resource_id,
   case
     when in_ocp_state = 1 or ocp_supplier = 1 then 'fail'
-    when location_kind in ('global', 'geography', 'unknown') then 'manual'
+    when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'manual'
     else 'pass'
   end as status,
   case
@@ -22,7 +22,7 @@ select provider, account_id, resource_id,
       then 'Located in ' || countries || ' (' || region || '): a state with an offensive cyber programme against Dutch interests'
     when ocp_supplier = 1 then 'The supplier falls under the jurisdiction of ' || jurisdiction
       || ', a state with an offensive cyber programme against Dutch interests'
-    when location_kind in ('global', 'geography', 'unknown')
+    when location_kind in ('global', 'geography', 'unreported', 'unknown')
       then 'Location ''' || coalesce(region, '(none reported)') || ''' has no known country; verify it'
     else 'Located in ' || countries || ' (' || region || '); supplier jurisdiction ' || coalesce(jurisdiction, 'unknown')
   end as message,

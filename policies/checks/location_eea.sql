@@ -9,11 +9,13 @@ with located as (
 )
 select provider, account_id, resource_id,
   case
-    when location_kind in ('global', 'geography') then 'manual'
+    when location_kind in ('global', 'geography', 'unreported') then 'manual'
     when location_kind = 'unknown' or outside_eea = 1 then 'fail'
     else 'pass'
   end as status,
   case
+    when location_kind = 'unreported'
+      then 'The provider reports no location for this resource; verify where the data is stored and processed'
     when location_kind in ('global', 'geography')
       then 'Location ''' || region || ''' has no fixed data location; verify where the data is stored and processed'
     when location_kind = 'unknown'

@@ -18,14 +18,14 @@ with located as (
 )
 select provider, account_id, resource_id,
   case
-    when location_kind in ('global', 'geography', 'unknown') then 'manual'
+    when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'manual'
     when outside_adequacy = 0 then 'pass'
     when transfer_mechanism is not null and transfer_dpia_sent is not null then 'pass'
     when classification = 'unknown' then 'manual'
     else 'fail'
   end as status,
   case
-    when location_kind in ('global', 'geography', 'unknown')
+    when location_kind in ('global', 'geography', 'unreported', 'unknown')
       then 'Data of classification ' || classification || ' in location ''' || coalesce(region, '(none reported)')
         || ''' without a known country; verify where it is stored'
     when outside_adequacy = 0 then 'Personal data in ' || countries || ': EEA or adequacy decision (9a/9b)'
@@ -38,4 +38,4 @@ select provider, account_id, resource_id,
   region, countries, classification, classification_source, transfer_mechanism, transfer_dpia_sent
 from located
 where classification in ('persoonsgegevens', 'bijzondere-persoonsgegevens')
-   or (classification = 'unknown' and (outside_adequacy = 1 or location_kind in ('global', 'geography', 'unknown')))
+   or (classification = 'unknown' and (outside_adequacy = 1 or location_kind in ('global', 'geography', 'unreported', 'unknown')))

@@ -16,12 +16,12 @@ with located as (
 )
 select provider, account_id, resource_id,
   case
-    when location_kind in ('global', 'geography', 'unknown') then 'manual'
+    when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'manual'
     when outside_adequacy = 1 then 'fail'
     else 'pass'
   end as status,
   case
-    when location_kind in ('global', 'geography', 'unknown')
+    when location_kind in ('global', 'geography', 'unreported', 'unknown')
       then 'Special personal data in location ''' || coalesce(region, '(none reported)') || ''' without a known country; verify it'
     when outside_adequacy = 1
       then 'Special personal data in ' || countries || ', outside the EEA and adequacy countries'

@@ -1,0 +1,142 @@
+"""A msgraph-sdk client with the scanner's own throttling, paging and report handling.
+
+* The SDK's retry handler is switched off (``max_retries=0``): it gives up on waits of 180 s or
+  more, which Reports and SharePoint do ask for. :meth:`GraphSession.call` instead honours every
+  ``Retry-After`` of a 429/503 for as long as the scan deadline allows.
+* ``adapter.base_url`` is ``graph_endpoint + "/v1.0"`` without a trailing slash (the SDK default
+  ends in ``/`` and yields ``//`` paths), and scopes are explicit (``graph_endpoint/.default``),
+  so national clouds and local fakes work.
+* At most ``max_concurrency`` requests are in flight.
+* Usage reports (a 302 to a CSV download, followed by the SDK) are fetched once per scan.
+"""
+
+import asyncio
+import csv
+import io
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from kiota_abstractions.api_error import APIError
+from kiota_authentication_azure.azure_identity_authentication_provider import AzureIdentityAuthenticationProvider
+from kiota_http.middleware.options import RetryHandlerOption
+from msgraph import GraphRequestAdapter, GraphServiceClient
+from msgraph.graph_request_adapter import options as sdk_default_options
+from msgraph_core import GraphClientFactory
+
+from connectors.base import ScanContext, attempt
+from scanner.models import Collection
+
+THROTTLED = {429, 503}
+DEFAULT_RETRY_AFTER = 10.0
+
+
+def describe(exc: BaseException) -> str:
+    """One line: HTTP status, Graph error code and message (never a token)."""
+    if isinstance(exc, APIError):
+        error = getattr(exc, "error", None)
+        code = getattr(error, "code", None) or type(exc).__name__
+        message = getattr(error, "message", None) or exc.message or ""
+        return f"HTTP {exc.response_status_code} {code}: {message}".strip()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def status_of(exc: BaseException) -> int | None:
+    return exc.response_status_code if isinstance(exc, APIError) else None
+
+
+def error_code(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "error", None), "code", None)
+
+
+def retry_after(exc: APIError) -> float:
+    headers = {k.lower(): v for k, v in (exc.response_headers or {}).items()}
+    try:
+        return max(0.0, float(headers.get("retry-after", DEFAULT_RETRY_AFTER)))
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
+
+
+class GraphSession:
+    """One tenant's Graph client. Create it inside the event loop that uses it."""
+
+    def __init__(self, graph_endpoint: str, credential, context: ScanContext, max_concurrency: int,
+                 max_retry_wait: float | None = None):
+        scopes = [f"{graph_endpoint}/.default"]
+        auth = AzureIdentityAuthenticationProvider(credential, scopes=scopes)
+        options = {**sdk_default_options, RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0)}
+        adapter = GraphRequestAdapter(auth, client=GraphClientFactory.create_with_default_middleware(options=options))
+        adapter.base_url = f"{graph_endpoint}/v1.0"
+        self.client = GraphServiceClient(request_adapter=adapter)
+        self.credential = credential
+        self.context = context
+        self.max_retry_wait = max_retry_wait  # tests cap the wait; production waits what Graph asks
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._reports: dict[str, asyncio.Future] = {}
+
+    async def call(self, request: Callable[[], Awaitable[Any]]) -> Any:
+        """Run one request; on 429/503 wait Retry-After and try again until the scan deadline."""
+        while True:
+            async with self._slots:
+                try:
+                    return await request()
+                except APIError as exc:
+                    if exc.response_status_code not in THROTTLED:
+                        raise
+                    wait = retry_after(exc)
+                    if wait >= self.context.seconds_left():
+                        raise
+            if self.max_retry_wait is not None:
+                wait = min(wait, self.max_retry_wait)
+            await asyncio.sleep(wait)
+
+    async def all_pages(self, builder, config=None) -> list:
+        """Every item of a collection, following absolute ``@odata.nextLink`` URLs."""
+        page = await self.call(lambda: builder.get(request_configuration=config))
+        items = list(page.value or []) if page else []
+        while page and page.odata_next_link:
+            link = page.odata_next_link
+            page = await self.call(lambda: builder.with_url(link).get())
+            items += (page.value or []) if page else []
+        return items
+
+    def report(self, name: str, period: str) -> Awaitable[list[dict]]:
+        """A usage report as CSV rows; fetched once per scan however often it is asked for."""
+        if name not in self._reports:
+            self._reports[name] = asyncio.ensure_future(self._download(name, period))
+        return self._reports[name]
+
+    async def _download(self, name: str, period: str) -> list[dict]:
+        builder = getattr(self.client.reports, f"{name}_with_period")(period)
+        raw = await self.call(builder.get)
+        text = (raw or b"").decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text)))
+
+
+async def attempt_async(awaitable: Awaitable[Any], **fields) -> tuple[Any, Collection]:
+    """:func:`connectors.base.attempt` for a coroutine: returns (value or None, Collection row)."""
+    try:
+        value = await awaitable
+    except Exception as exc:  # noqa: BLE001 - recorded by attempt(), the scan goes on
+        failure = exc
+
+        def fail():
+            raise failure
+        outcome = attempt(fail, describe_error=describe, **fields)
+    else:
+        outcome = attempt(lambda: value, **fields)
+    return outcome.value, outcome.record
+
+
+def as_int(value: Any) -> int | None:
+    """A CSV or JSON number as int; None when empty or not a number."""
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def yes(value: Any) -> bool | None:
+    """Report CSV booleans ('Yes'/'No', 'True'/'False')."""
+    if value in (None, ""):
+        return None
+    return str(value).strip().lower() in ("yes", "true", "1")

@@ -1,0 +1,70 @@
+"""Teams: Teams-enabled groups, their channels, the files in each channel folder, the team library quota."""
+
+
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.groups.groups_request_builder import GroupsRequestBuilder
+from msgraph.generated.groups.item.drive.drive_request_builder import DriveRequestBuilder
+from msgraph.generated.teams.item.channels.channels_request_builder import ChannelsRequestBuilder
+from msgraph.generated.teams.item.channels.item.files_folder.files_folder_request_builder import FilesFolderRequestBuilder
+
+from connectors.m365.models import M365Channel, M365Team
+from connectors.m365.tenant_scan import TenantScan
+
+TEAM_FILTER = "resourceProvisioningOptions/Any(x:x eq 'Team')"
+GROUP_FIELDS = ["id", "displayName", "visibility", "createdDateTime", "resourceProvisioningOptions", "preferredDataLocation"]
+
+
+def _select(builder_cls, fields: list[str]) -> RequestConfiguration:
+    params = getattr(builder_cls, f"{builder_cls.__name__}GetQueryParameters")
+    return RequestConfiguration(query_parameters=params(select=fields))
+
+
+async def collect(scan: TenantScan) -> None:
+    session, client = scan.session, scan.session.client
+    config = RequestConfiguration(query_parameters=GroupsRequestBuilder.GroupsRequestBuilderGetQueryParameters(
+        filter=TEAM_FILTER, select=GROUP_FIELDS))
+    groups = await scan.run("graph:GET /groups?team", session.all_pages(client.groups, config))
+    if groups is None:
+        return
+    groups = [g for g in groups if "Team" in (g.resource_provisioning_options or [])]
+    channel_config = _select(ChannelsRequestBuilder, ["id", "displayName", "membershipType"])
+    channel_lists = await scan.run_many("graph:GET /teams/{id}/channels", [
+        session.all_pages(client.teams.by_team_id(g.id).channels, channel_config) for g in groups])
+    drive_config = _select(DriveRequestBuilder, ["id", "driveType", "quota", "webUrl"])
+    drives = await scan.run_many("graph:GET /groups/{id}/drive", [
+        session.call(lambda g=g: client.groups.by_group_id(g.id).drive.get(request_configuration=drive_config))
+        for g in groups])
+    pairs = [(g, c) for g, channels in zip(groups, channel_lists) for c in channels or []]
+    folder_config = _select(FilesFolderRequestBuilder, ["id", "name", "size", "folder", "webUrl"])
+    folders = await scan.run_many("graph:GET /teams/{id}/channels/{id}/filesFolder", [
+        session.call(lambda g=g, c=c: client.teams.by_team_id(g.id).channels.by_channel_id(c.id).files_folder.get(
+            request_configuration=folder_config)) for g, c in pairs])
+    channel_rows: dict[str, list[M365Channel]] = {g.id: [] for g in groups}
+    for (g, c), folder in zip(pairs, folders):
+        row = M365Channel(tenant_id=scan.tenant_id, team_id=g.id, channel_id=c.id, name=c.display_name,
+                          membership_type=_enum(c.membership_type),
+                          file_count=(folder.folder.child_count if folder and folder.folder else (0 if folder else None)),
+                          size_bytes=folder.size if folder else None, web_url=folder.web_url if folder else None)
+        channel_rows[g.id].append(row)
+        scan.emit(row)
+    for g, channels, drive in zip(groups, channel_lists, drives):
+        _emit_team(scan, g, channels, channel_rows[g.id], drive)
+
+
+def _emit_team(scan: TenantScan, group, channels, rows: list[M365Channel], drive) -> None:
+    complete = channels is not None and all(r.file_count is not None for r in rows)
+    scan.emit(M365Team(
+        tenant_id=scan.tenant_id, team_id=group.id, name=group.display_name, visibility=group.visibility,
+        channel_count=len(channels) if channels is not None else None,
+        channel_names="; ".join(f"{r.name} ({r.membership_type})" for r in rows) or None,
+        non_standard_channels=sum(r.membership_type not in (None, "standard") for r in rows) if channels is not None else None,
+        channel_files=sum(r.file_count for r in rows) if complete else None,
+        channel_bytes=sum(r.size_bytes or 0 for r in rows) if complete else None,
+        drive_used_bytes=drive.quota.used if drive and drive.quota else None,
+        created_at=group.created_date_time))
+    scan.resource(group.id, "m365.team", group.display_name, group.preferred_data_location, "graph:GET /groups",
+                  group, stores_data=False, created_at=group.created_date_time)
+
+
+def _enum(value) -> str | None:
+    return getattr(value, "value", value)

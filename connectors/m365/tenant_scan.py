@@ -1,0 +1,80 @@
+"""State shared by the collection steps of one tenant: the session, the emit callback, the tenant row."""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
+from sqlmodel import SQLModel
+
+from connectors.base import json_safe
+from connectors.m365.calls import fields
+from connectors.m365.config import M365Config
+from connectors.m365.graph import GraphSession, attempt_async, describe
+from connectors.m365.models import M365Tenant, M365User
+from scanner.models import Collection, Resource
+
+# Microsoft 365 encrypts all content at rest (BitLocker plus service encryption); it cannot be
+# switched off. Keys are Microsoft's unless Customer Key is configured, which Graph cannot show,
+# so custody is reported as "provider" (the conservative reading for a sovereignty check).
+AT_REST = {"encrypted": True, "key_custody": "provider"}
+
+
+@dataclass
+class TenantScan:
+    cfg: M365Config
+    session: GraphSession
+    emit: Callable[[SQLModel], None]
+    tenant: M365Tenant
+    users: list[M365User] | None = None
+    user_locations: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def tenant_id(self) -> str:
+        return self.cfg.tenant_id
+
+    async def run(self, call: str, awaitable: Awaitable[Any], count=None) -> Any:
+        """Await one call group, emit its Collection row, return the value (None when it failed)."""
+        extra = {"count": count} if count else {}
+        value, record = await attempt_async(awaitable, provider="m365", estate=self.cfg.name,
+                                            account_id=self.tenant_id, **fields(call), **extra)
+        self.emit(record)
+        return value
+
+    async def run_many(self, call: str, awaitables: list[Awaitable[Any]]) -> list[Any]:
+        """Await a call group made of many calls (one per team, user, ...) and emit ONE Collection row.
+
+        Returns the values in order, None for a failed call. The row fails when any call failed,
+        naming how many and the first error."""
+        results = await asyncio.gather(*awaitables, return_exceptions=True)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            self.failed(call, f"{len(errors)} of {len(results)} calls failed; first: {describe(errors[0])}")
+        else:
+            self.emit(Collection(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=True,
+                                 item_count=len(results), **fields(call)))
+        return [None if isinstance(r, BaseException) else r for r in results]
+
+    def failed(self, call: str, error: str) -> None:
+        """Record a call group that could not run (e.g. its input failed) as an error."""
+        self.emit(Collection(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=False,
+                             error=error, **fields(call)))
+
+    def resource(self, uid: str, type_: str, name: str | None, region: str | None, source_api: str, raw: Any,
+                 stores_data: bool = True, created_at: datetime | None = None) -> None:
+        self.emit(Resource(provider="m365", account_id=self.tenant_id, uid=uid, type=type_, name=name,
+                           region=region.lower() if region else None, created_at=created_at, tags={},
+                           stores_data=stores_data, source_api=source_api, raw=json_safe(wire(raw)),
+                           **(AT_REST if stores_data else {})))
+
+
+def wire(obj: Any) -> Any:
+    """An SDK model back in Graph's JSON wire format (camelCase), for ``raw`` columns."""
+    if obj is None or isinstance(obj, (dict, list, str, int, float, bool)):
+        return obj
+    writer = JsonSerializationWriter()
+    writer.write_object_value(None, obj)
+    return json.loads(writer.get_serialized_content())

@@ -1,0 +1,69 @@
+"""On-premises connector: read the build that Exchange (OWA) and SharePoint announce in a response header.
+
+No credentials: an anonymous GET is enough. Exchange OWA usually answers 302 to its logon page
+and carries ``X-OWA-Version`` on the redirect too, so redirects are followed one hop at a time
+(same host only) and the header is read from every answer. SharePoint usually answers 401 and
+still carries ``MicrosoftSharePointTeamServices``: the header is read whatever the status.
+TLS certificates are verified (``verify_tls``, optional ``ca_bundle``); plain http only for loopback.
+"""
+
+from collections.abc import Iterator
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from sqlmodel import SQLModel
+
+from connectors.base import ScanContext, attempt, check_endpoint
+from connectors.onprem.builds import identify
+from connectors.onprem.config import OnpremConfig
+from connectors.onprem.models import OnpremEndpoint
+from scanner.models import Account
+
+HEADERS = {"exchange": "X-OWA-Version", "sharepoint": "MicrosoftSharePointTeamServices"}
+MAX_HOPS = 3
+
+
+class OnpremConnector:
+    provider = "onprem"
+    permissions = ("anonymous HTTPS GET of the configured URLs (no credentials)",)
+
+    def __init__(self, config: OnpremConfig, context: ScanContext):
+        self.cfg, self.context = config, context
+
+    def collect(self) -> Iterator[SQLModel]:
+        verify = self.cfg.ca_bundle or self.cfg.verify_tls
+        with httpx.Client(verify=verify, timeout=self.cfg.timeout_seconds, follow_redirects=False) as http:
+            for kind, urls in (("exchange", self.cfg.exchange_urls), ("sharepoint", self.cfg.sharepoint_urls)):
+                for url in urls:
+                    yield from self._endpoint(http, kind, url)
+
+    def _endpoint(self, http: httpx.Client, kind: str, url: str) -> Iterator[SQLModel]:
+        outcome = attempt(lambda: probe(http, kind, url), provider="onprem", estate=self.cfg.name,
+                          area=f"onprem.{kind}", call=f"http:GET {kind}", account_id=url,
+                          count=lambda _: 1)
+        yield outcome.record
+        status, header = outcome.value or (None, None)
+        yield Account(provider="onprem", account_id=url, name=urlsplit(url).hostname, kind="onprem-endpoint",
+                      estate=self.cfg.name, raw={"status": status, HEADERS[kind]: header, "reachable": outcome.ok})
+        if not outcome.ok:
+            return
+        build, product = identify(kind, header)
+        row = OnpremEndpoint(url=url, kind=kind, status_code=status, header=header, build=build,
+                             product=product.product if product else None, version=product.version if product else None,
+                             end_of_support=product.end_of_support if product else None)
+        yield row
+
+
+def probe(http: httpx.Client, kind: str, url: str) -> tuple[int, str | None]:
+    """(status, version header) of the first answer carrying the header, following same-host redirects."""
+    check_endpoint(url)  # https, or http on loopback only; the URL itself is used as configured
+    name, host = HEADERS[kind], urlsplit(url).netloc
+    for _ in range(MAX_HOPS):
+        response = http.get(url)
+        if response.headers.get(name):
+            return response.status_code, response.headers[name]
+        location = response.headers.get("Location")
+        if not (response.is_redirect and location) or urlsplit(urljoin(url, location)).netloc != host:
+            return response.status_code, None
+        url = urljoin(url, location)
+    return response.status_code, None

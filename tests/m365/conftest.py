@@ -1,0 +1,78 @@
+"""Fixtures for the M365 tests: scan a tenant served by the fake Graph through the real msgraph-sdk.
+
+``scan(tenant, approved_teams=(), approved_mailboxes=())`` starts the fake on a free port, runs
+:class:`M365Connector` with the documented config (``token`` credential, ``graph_endpoint`` and
+``exchange_endpoint`` on 127.0.0.1), stores the rows plus the register entries in a fresh
+inventory and returns a :class:`Scanned` to query rows and run checks.
+"""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # tests/ is not a package; the fakes live in tests/fakes
+    sys.path.insert(0, str(ROOT))
+
+from connectors.base import ScanContext  # noqa: E402
+from connectors.m365.collect import M365Connector  # noqa: E402
+from connectors.m365.config import M365Config  # noqa: E402
+from scanner.models import Collection, RegisterMailbox, RegisterTeam  # noqa: E402
+from tests.fakes.graph import GraphFake  # noqa: E402
+from tests.m365.tenants import TENANT  # noqa: E402
+from findings.engine import Params, run_check  # noqa: E402
+from findings.facts import derive_facts  # noqa: E402
+from findings.packs import load_checks  # noqa: E402
+from tests.support import SCAN_DATE, new_inventory, store  # noqa: E402
+
+TOKEN_ENV = "WOLKENWACHT_TEST_GRAPH_TOKEN"
+
+
+@dataclass
+class Scanned:
+    rows: list
+    engine: object
+    scan_id: int
+    requests: list
+
+    def of(self, table) -> list:
+        return [r for r in self.rows if isinstance(r, table)]
+
+    def one(self, table):
+        (row,) = self.of(table)
+        return row
+
+    def failed(self) -> dict[str, Collection]:
+        return {c.call: c for c in self.of(Collection) if not c.ok}
+
+    def check(self, check_id: str) -> list[dict]:
+        params = Params(scan_id=self.scan_id, scan_date=SCAN_DATE, profile="ministry")
+        return list(run_check(self.engine, load_checks()[check_id], params))
+
+    def statuses(self, check_id: str) -> list[str]:
+        return sorted(r["status"] for r in self.check(check_id))
+
+
+@pytest.fixture
+def scan(tmp_path, monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    counter = iter(range(1000))
+
+    def run(tenant: dict, approved_teams=(), approved_mailboxes=(), context: ScanContext | None = None,
+            **config) -> Scanned:
+        with GraphFake(tenant) as fake:
+            cfg = M365Config(name="jenv", tenant_id=TENANT, credential="token", token_env=TOKEN_ENV,
+                             graph_endpoint=fake.url, exchange_endpoint=fake.url, **config)
+            rows = list(M365Connector(cfg, context or ScanContext(), max_retry_wait=0.2).collect())
+        folder = tmp_path / str(next(counter))
+        folder.mkdir()
+        engine, scan_id = new_inventory(folder)
+        register = [RegisterTeam(tenant_id=TENANT, team_id=t, reason="approved exception") for t in approved_teams]
+        register += [RegisterMailbox(tenant_id=TENANT, address=a) for a in approved_mailboxes]
+        store(engine, scan_id, rows + register)
+        derive_facts(engine, scan_id, "classification")
+        return Scanned(rows, engine, scan_id, fake.requests)
+
+    return run
