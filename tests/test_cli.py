@@ -43,28 +43,30 @@ def status_of(rows: list[dict], control: str, resource_part: str) -> set[str]:
 def test_demo_writes_report_and_judges_the_estate(demo):
     assert (demo / "report.html").stat().st_size > 1000
     rows = findings_of(demo)
-    assert status_of(rows, "RBC26-EEA", "vbz-analytics-us") == {"fail"}
-    assert status_of(rows, "RBC22-PERSONAL", "vbz-analytics-us") == {"pass"}  # US, DPF-certified provider
-    assert status_of(rows, "RBC26-EEA", "vbz-publicaties-us") == {"explained"}
-    assert status_of(rows, "RBC26-EEA", "vbz-zaken-eu") == {"pass"}
-    assert status_of(rows, "RBC26-ENCRYPT", "vbz-archief") == {"fail"}
-    assert status_of(rows, "RBC26-ENCRYPT", "vbz-publicaties-us") == {"pass"}  # openbaar
+    assert status_of(rows, "RBC26-EEA", ":::minbiwa-analytics-us") == {"fail"}
+    assert status_of(rows, "RBC22-PERSONAL", ":::minbiwa-analytics-us") == {"pass"}  # US, DPF-certified provider
+    assert status_of(rows, "RBC26-EEA", ":::minbiwa-publicaties-us") == {"explained"}
+    assert status_of(rows, "RBC26-EEA", ":::minbiwa-zaken-eu") == {"pass"}
+    assert status_of(rows, "RBC26-ENCRYPT", ":::minbiwa-archief") == {"fail"}
+    assert status_of(rows, "RBC26-ENCRYPT", ":::minbiwa-publicaties-us") == {"pass"}  # openbaar
     assert status_of(rows, "RBC22-C2000", ":ec2:cn-north-1:") == {"fail"}
     assert status_of(rows, "RBC22-C2000", ":ec2:ap-east-1:") == {"fail"}  # Hong Kong
-    assert status_of(rows, "RBC26-BASISREG", "vbz-brp-kopie") == {"fail"}
-    assert status_of(rows, "RBC26-SPECIAL-PET", "vbz-gezondheid") == {"fail"}
+    assert status_of(rows, "RBC26-BASISREG", "table/minbiwa-brp-kopie") == {"fail"}
+    assert status_of(rows, "RBC26-SPECIAL-PET", ":::minbiwa-gezondheid") == {"fail"}
     assert {r["status"] for r in rows if r["control_id"] == "RBC22-STATESECRET" and r["status"] == "fail"} == {"fail"}
-    exitplan = [r for r in rows if r["control_id"] == "RBC26-EXITPLAN"]
-    assert [r["status"] for r in exitplan] == ["transition"]  # in use since 2023, emergency plan missing
+    exitplan = {r["account_id"]: r["status"] for r in rows if r["control_id"] == "RBC26-EXITPLAN"}
+    assert exitplan["123456789012"] == "transition"  # in use since 2023, emergency plan missing
+    assert exitplan["7c3a9d10-2f4e-4b8a-9e61-0d5c8f2a1b34"] == "pass"
+    assert exitplan["9a7c2e10-4b3d-4f5e-8a6b-7c8d9e0f1a21"] == "not_applicable"  # not material
 
 
 def test_report_json_follows_the_contract(demo):
     result = cli("report", "--config", str(demo / "config.toml"), "--format", "json", "--output", "-")
     report = json.loads(result.output)
     assert set(report["scan"]) >= {"id", "started_at", "finished_at", "status"}
-    transition = next(f for f in report["findings"] if f["control_id"] == "RBC26-EXITPLAN")
+    transition = next(f for f in report["findings"] if f["control_id"] == "RBC26-EXITPLAN" and f["status"] == "transition")
     assert transition["deadline"] == "2031-12-31"  # the register's contract end is later than 2030-07-03
-    eea = next(f for f in report["findings"] if f["control_id"] == "RBC26-EEA" and "vbz-analytics-us" in f["resource"]["uid"])
+    eea = next(f for f in report["findings"] if f["control_id"] == "RBC26-EEA" and "minbiwa-analytics-us" in f["resource"]["uid"])
     assert eea["status"] == "fail" and eea["resource"]["country"] == "US" and eea["resource"]["region"] == "us-east-1"
     assert set(eea) >= {"control_id", "pack", "status", "severity", "title", "message", "deadline", "evidence", "resource"}
 
@@ -108,3 +110,15 @@ def test_controls_lists_every_control_with_its_citation():
 
 def test_schema_document_is_up_to_date():
     assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), "run: make schema"
+
+
+def test_demo_covers_every_source(demo):
+    rows = findings_of(demo)
+    providers = {r["provider"] for r in rows}
+    assert {"aws", "azure", "gcp", "m365", "onprem"} <= providers
+    by_control = lambda control: {r["status"] for r in rows if r["control_id"] == control}  # noqa: E731
+    assert by_control("JENV25-EXO-VERSION") == {"fail"}  # Exchange Server 2019 on premises
+    assert by_control("JENV25-SPS-VERSION") == {"pass"}  # SharePoint Server Subscription Edition
+    assert by_control("JENV25-EXO-MAILBOXES") == {"pass", "fail"}  # one approved, one not
+    known = {r["account_id"]: r["status"] for r in rows if r["control_id"] == "RBC22-KNOWN"}
+    assert known["minbiwa-data-prod"] == "fail" and known["123456789012"] == "pass"
