@@ -65,7 +65,7 @@ def run_check(engine: Engine, check: Check, params: Params, control_id: str | No
 def _finding(pack: Pack, control: Control, check: Check, row: dict, scan_id: int) -> dict:
     evidence = {k: json_safe(v) for k, v in row.items() if k not in REQUIRED_COLUMNS and k != "severity"}
     message = row["message"] or ""
-    if row["status"] == "manual" and control.manual:
+    if row["status"] == "manual" and control.manual and not check.providers:  # organisation-level: attestation
         message = f"{message} {control.manual}".strip()
     return {"scan_id": scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id,
             "status": row["status"], "check_status": row["status"], "severity": row.get("severity") or control.severity,

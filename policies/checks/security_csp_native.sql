@@ -4,7 +4,7 @@ select s.provider, s.account_id, null as resource_id, 'fail' as status,
   'CSP-native security product ' || s.service || ' is enabled' || coalesce(' in ' || s.region, '') as message,
   s.service, s.region, s.detail
 from security_service s
-where s.scan_id = :scan_id and s.enabled
+where s.scan_id = :scan_id and s.enabled and s.provider in ('aws', 'azure', 'gcp')
 union all
 select a.provider, a.account_id, null, 'pass', 'No CSP-native security product found enabled', null, null, null
 from account a

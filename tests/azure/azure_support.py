@@ -6,20 +6,17 @@ credential read from an environment variable.
 """
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+
+from connectors.azure.collect import AzureConnector
+from connectors.azure.config import AzureConfig
+from connectors.base import ScanContext
+from scanner.models import Account, Collection, Resource, SecurityService, Setting
+from tests.fakes.arm import ArmFake
+
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # tests/ is not a package; the fakes live in tests/fakes
-    sys.path.insert(0, str(ROOT))
-
-from connectors.azure.collect import AzureConnector  # noqa: E402
-from connectors.azure.config import AzureConfig  # noqa: E402
-from connectors.base import ScanContext  # noqa: E402
-from scanner.models import Account, Collection, Resource, SecurityService, Setting  # noqa: E402
-from tests.fakes.arm import ArmFake  # noqa: E402
-
 GOLDEN = Path(__file__).with_name("golden_estate.json")
 TOKEN_ENV = "WOLKENWACHT_TEST_AZURE_TOKEN"
 

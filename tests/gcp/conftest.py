@@ -6,22 +6,17 @@ google-cloud-org-policy clients over HTTP with the documented config (``token`` 
 ``asset_endpoint`` / ``orgpolicy_endpoint`` on 127.0.0.1).
 """
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # tests/ is not a package; the fakes live in tests/fakes
-    sys.path.insert(0, str(ROOT))
 
-from connectors.base import ScanContext  # noqa: E402
-from connectors.gcp.collect import GcpConnector  # noqa: E402
-from connectors.gcp.config import GcpConfig  # noqa: E402
-from scanner.models import Account, Collection, Resource, SecurityService, Setting  # noqa: E402
-from tests.fakes.cloudasset import FakeCloudAsset  # noqa: E402
-from tests.gcp.gcp_estate import ORG, golden_estate  # noqa: E402
+from connectors.base import ScanContext
+from connectors.gcp.collect import GcpConnector
+from connectors.gcp.config import GcpConfig
+from scanner.models import Account, Collection, Resource, SecurityService, Setting
+from tests.fakes.cloudasset import FakeCloudAsset
+from tests.gcp.gcp_estate import ORG, golden_estate
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GCP_TOKEN"
 

@@ -6,26 +6,21 @@
 inventory and returns a :class:`Scanned` to query rows and run checks.
 """
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # tests/ is not a package; the fakes live in tests/fakes
-    sys.path.insert(0, str(ROOT))
 
-from connectors.base import ScanContext  # noqa: E402
-from connectors.m365.collect import M365Connector  # noqa: E402
-from connectors.m365.config import M365Config  # noqa: E402
-from scanner.models import Collection, RegisterMailbox, RegisterTeam  # noqa: E402
-from tests.fakes.graph import GraphFake  # noqa: E402
-from tests.m365.tenants import TENANT  # noqa: E402
-from findings.engine import Params, run_check  # noqa: E402
-from findings.facts import derive_facts  # noqa: E402
-from findings.packs import load_checks  # noqa: E402
-from tests.support import SCAN_DATE, new_inventory, store  # noqa: E402
+from connectors.base import ScanContext
+from connectors.m365.collect import M365Connector
+from connectors.m365.config import M365Config
+from scanner.models import Collection, RegisterMailbox, RegisterTeam
+from tests.fakes.graph import GraphFake
+from tests.m365.tenants import TENANT
+from findings.engine import Params, run_check
+from findings.facts import derive_facts
+from findings.packs import load_checks
+from tests.support import SCAN_DATE, new_inventory, store
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GRAPH_TOKEN"
 

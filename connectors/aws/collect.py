@@ -1,0 +1,130 @@
+"""The AWS connector: accounts, regions, resources with location and encryption, security services.
+
+Per account it runs, on one bounded thread pool (``max_workers``):
+
+1. per region: KMS keys (ListKeys + DescribeKey) and the Resource Groups Tagging API, because the
+   other resources need them (key custody of the key they use; tags of types whose list call
+   carries none);
+2. per region x service: every other resource spec (``services.py``), the EBS default
+   encryption setting and the five security services; S3 once per account (its listing is
+   global, each bucket's region comes from GetBucketLocation);
+3. tagged resources of other types from step 1 that no spec collected.
+
+Key custody of an encrypted resource comes from the KMS key it names: ``external`` for keys with
+Origin EXTERNAL_KEY_STORE or EXTERNAL, ``provider`` for AWS managed keys (and for no key: SSE-S3,
+AWS-owned keys), ``customer`` otherwise (also for keys we cannot see, e.g. in another account).
+Accounts whose turn comes after the scan deadline are recorded as failed, not scanned.
+
+The read-only IAM actions it needs are :data:`PERMISSIONS` (see ``permissions.md``).
+"""
+
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+
+from sqlmodel import SQLModel
+
+from connectors.aws import accounts, inventory, security
+from connectors.aws.config import AwsConfig
+from connectors.aws.inventory import Listing, arn_key, list_spec, resources
+from connectors.aws.services import KMS_SPEC, SPECS
+from connectors.aws.session import Clients, Scope, new_session
+from connectors.base import ScanContext
+from scanner.models import Collection, Resource
+
+CALLS = tuple(
+    [accounts.IDENTITY, accounts.ASSUME, accounts.LIST_ACCOUNTS, accounts.DESCRIBE_REGIONS,
+     inventory.TAGGING, inventory.EBS_DEFAULT]
+    + [call for spec in SPECS for call in (spec.list, *(detail.call for detail in spec.details))]
+    + [call for check in security.CHECKS for call in check.calls])
+PERMISSIONS = tuple(sorted({call.permission for call in CALLS}))
+
+
+def listed_rows(listing: Listing, keys: dict[str, dict], tags: dict[str, dict]) -> list:
+    """A listing's Collection rows and its Resource rows."""
+    return listing.records + resources(listing, keys, tags)
+
+
+class AwsConnector:
+    """Collects one [[aws]] estate. ``session`` is the boto3 session every client is built from."""
+
+    provider = "aws"
+    permissions = PERMISSIONS
+
+    def __init__(self, config: AwsConfig, context: ScanContext):
+        self.config, self.context = config, context
+        self.session = new_session(config.profile)
+        self.clients = Clients(self.session, config.endpoint_url, config.max_attempts)
+        explicit = config.regions != ["*"]
+        self.home = config.regions[0].lower() if explicit else (self.session.region_name or "us-east-1")
+
+    def collect(self) -> Iterator[SQLModel]:
+        me, identity, rows = accounts.caller(self.clients, self.config, self.home)
+        yield from rows
+        if me is None:
+            return
+        with ThreadPoolExecutor(max_workers=self.config.max_workers, thread_name_prefix="aws") as pool:
+            for row in accounts.accounts(self.clients, self.config, me, identity):
+                if not isinstance(row, Scope):
+                    yield row
+                elif self.context.seconds_left() > 0:
+                    yield from self._account(row, pool)
+                else:
+                    yield Collection(provider="aws", estate=self.config.name, account_id=row.account_id,
+                                     area=inventory.AREA, call="scan", ok=False,
+                                     error="scan deadline reached before this account was scanned")
+
+    def _account(self, scope: Scope, pool: ThreadPoolExecutor) -> Iterator[SQLModel]:
+        regions, record = accounts.regions(self.clients, self.config, scope)
+        if record:
+            yield record
+        if not regions:
+            return
+        estate, clients = self.config.name, self.clients
+        # step 1: KMS keys and the Tagging API, which the other resources need
+        kms = [pool.submit(list_spec, KMS_SPEC, scope.at(r), clients, estate) for r in regions]
+        tagging = [pool.submit(inventory.tagged_resources, scope.at(r), clients, estate) for r in regions]
+        kms_listings = [future.result() for future in kms]  # list_spec records its own failures
+        keys = {item["KeyId"]: item for listing in kms_listings for item in listing.items if "KeyId" in item}
+        tagged: dict[str, tuple[dict, Scope]] = {}
+        for future, region in zip(tagging, regions):
+            mappings, record = future.result()
+            yield record
+            tagged.update({arn_key(m["ResourceARN"]): (m, scope.at(region)) for m in mappings})
+        tags = {key: mapping for key, (mapping, _) in tagged.items()}
+
+        # step 2: every other spec, setting and security service, region by region
+        tasks: dict[Future, tuple[str, str, Scope]] = {}
+        for listing in kms_listings:
+            tasks[pool.submit(listed_rows, listing, keys, tags)] = (KMS_SPEC.list.name, inventory.AREA, listing.scope)
+        for spec in SPECS:
+            if spec is KMS_SPEC:
+                continue
+            for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
+                task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate), keys, tags), spec, where)
+                tasks[task] = (spec.list.name, inventory.AREA, where)
+        for where in map(scope.at, regions):
+            task = pool.submit(inventory.ebs_default_encryption, where, clients, estate)
+            tasks[task] = (inventory.EBS_DEFAULT.name, inventory.AREA, where)
+            for check in security.CHECKS:
+                task = pool.submit(security.security_rows, check, where, clients, estate)
+                tasks[task] = (check.calls[0].name, security.AREA, where)
+
+        collected: set[str] = set()
+        for future in as_completed(tasks):
+            for row in self._rows(future, *tasks[future]):
+                if isinstance(row, Resource):
+                    collected.add(arn_key(row.uid))
+                yield row
+        # step 3: tagged resources of types no spec collected
+        for key, (mapping, where) in tagged.items():
+            if key not in collected:
+                yield inventory.other_resource(mapping, where)
+
+    def _rows(self, future: Future, call: str, area: str, where: Scope) -> list:
+        """A task's rows; an unexpected failure (e.g. an answer of an unforeseen shape) is a recorded error."""
+        try:
+            return future.result()
+        except Exception as exc:  # noqa: BLE001 - recorded, the scan goes on
+            return [Collection(provider="aws", estate=self.config.name, account_id=where.account_id,
+                               region=where.region, area=area, call=call, ok=False,
+                               error=f"{type(exc).__name__}: {exc}"[:2000])]

@@ -1,0 +1,148 @@
+"""Run the resource specs of ``services.py`` and turn their items into inventory rows.
+
+Area ``inventory``. A failed list call yields a failed Collection row and no resources of that
+type; a failed detail call leaves the field it would have filled unobserved (None) and yields a
+failed Collection row per (call, error code) with the number of items it failed for.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import jmespath
+
+from connectors.aws.services import ResourceSpec, key_custody
+from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
+from connectors.base import attempt, json_safe
+from scanner.models import Collection, Resource, Setting
+
+AREA = "inventory"
+TAGGING = Call("resourcegroupstaggingapi", "GetResources", "tag:GetResources")
+EBS_DEFAULT = Call("ec2", "GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault")
+
+
+@dataclass
+class Listing:
+    """What one spec produced in one scope: merged items and the Collection rows of its calls."""
+
+    spec: ResourceSpec
+    scope: Scope
+    items: list[dict] = field(default_factory=list)
+    records: list[Collection] = field(default_factory=list)
+
+
+def record(estate: str, scope: Scope, call: Call, **fields) -> dict:
+    """The keyword arguments attempt() and Collection share for a call in a scope."""
+    return dict(provider="aws", estate=estate, area=AREA, call=call.name, account_id=scope.account_id,
+                region=scope.region, **fields)
+
+
+def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -> Listing:
+    """List one resource type in one scope and run its detail calls on every item."""
+    listing = Listing(spec, scope)
+    outcome = attempt(lambda: clients.items(spec.list, scope, spec.items, **spec.list_params),
+                      permission=spec.list.permission, describe_error=describe_error,
+                      **record(estate, scope, spec.list))
+    listing.records.append(outcome.record)
+    if not outcome.ok:
+        return listing
+    listing.items = [{spec.item_key: item} if spec.item_key else item for item in outcome.value]
+    for detail in spec.details:
+        done, failures, examples = 0, Counter(), {}
+        for item in listing.items:
+            try:
+                answer = clients.call(detail.call, scope, **detail.params(item))
+            except Exception as exc:  # noqa: BLE001 - recorded below, the item stays unobserved
+                code = error_code(exc) or type(exc).__name__
+                if code in detail.absent:
+                    item[detail.into] = {}
+                    done += 1
+                else:
+                    failures[code] += 1
+                    examples.setdefault(code, describe_error(exc)[:500])
+                continue
+            value = jmespath.search(detail.result, answer) if detail.result else answer
+            if detail.into:
+                item[detail.into] = value or {}
+            else:
+                item.update(value or {})
+            done += 1
+        if done:
+            listing.records.append(Collection(ok=True, item_count=done, **record(estate, scope, detail.call)))
+        listing.records += [Collection(ok=False, error=f"{count} of {len(listing.items)} failed: {examples[code]}",
+                                       permission=detail.call.permission, **record(estate, scope, detail.call))
+                            for code, count in failures.items()]
+    return listing
+
+
+def utc(value: Any) -> datetime | None:
+    """botocore datetimes, ISO text or epoch seconds (SQS) as timezone-aware UTC."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = (datetime.fromtimestamp(float(value), UTC) if value.replace(".", "").isdigit()
+                 else datetime.fromisoformat(value.replace("Z", "+00:00")))
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None
+
+
+def tag_dict(pairs: list | None) -> dict[str, str]:
+    return {pair["Key"]: pair.get("Value", "") for pair in pairs or [] if "Key" in pair}
+
+
+def arn_key(arn: str) -> str:
+    """An ARN without its account field, so ``...::snapshot/x`` and ``...:123:snapshot/x`` match."""
+    parts = arn.split(":", 5)
+    return ":".join(parts[:4] + parts[5:]) if len(parts) == 6 else arn
+
+
+def resources(listing: Listing, keys: dict[str, dict], tagged: dict[str, dict]) -> list[Resource]:
+    """Resource rows for a listing; ``keys`` = KMS key metadata by key id, ``tagged`` = Tagging API by arn_key."""
+    spec, rows = listing.spec, []
+    for item in listing.items:
+        uid = spec.uid(item, listing.scope)
+        encrypted, key_id = spec.encryption(item)
+        tags = (tag_dict(jmespath.search(spec.tags, item)) if spec.tags
+                else tag_dict(tagged.get(arn_key(uid), {}).get("Tags")))
+        region = spec.region(item) if spec.region else listing.scope.region
+        rows.append(Resource(
+            provider="aws", account_id=listing.scope.account_id, uid=uid, type=spec.type,
+            name=jmespath.search(spec.name, item) if spec.name else uid.rsplit(":", 1)[-1].rsplit("/", 1)[-1],
+            region=region.lower() if region else None,
+            created_at=utc(jmespath.search(spec.created, item)) if spec.created else None,
+            tags=tags, stores_data=spec.stores_data, encrypted=encrypted,
+            key_custody=key_custody(encrypted, key_id, keys), key_id=key_id,
+            source_api=spec.list.name, raw=json_safe(item)))
+    return rows
+
+
+def tagged_resources(scope: Scope, clients: Clients, estate: str) -> tuple[list[dict], Collection]:
+    """Resource Groups Tagging API: every tagged (or once tagged) resource of the region."""
+    outcome = attempt(lambda: clients.items(TAGGING, scope, "ResourceTagMappingList[]"),
+                      permission=TAGGING.permission, describe_error=describe_error, **record(estate, scope, TAGGING))
+    return outcome.value or [], outcome.record
+
+
+def other_resource(mapping: dict, scope: Scope) -> Resource:
+    """A tagged resource of a type the specs do not collect; encryption is not observed."""
+    arn = mapping["ResourceARN"]
+    parts = arn.split(":", 5) + [""] * 5
+    kind = re.split(r"[:/]", parts[5], maxsplit=1)[0] if re.search(r"[:/]", parts[5]) else ""
+    return Resource(provider="aws", account_id=scope.account_id, uid=arn, type=f"{parts[2]}.{kind}".rstrip("."),
+                    name=arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1], region=(parts[3] or "global").lower(),
+                    tags=tag_dict(mapping.get("Tags")), source_api=TAGGING.name, raw=json_safe(mapping))
+
+
+def ebs_default_encryption(scope: Scope, clients: Clients, estate: str) -> list:
+    """Setting ec2.ebs_encryption_by_default for the region."""
+    outcome = attempt(lambda: clients.call(EBS_DEFAULT, scope), permission=EBS_DEFAULT.permission,
+                      describe_error=describe_error, count=lambda _: 1, **record(estate, scope, EBS_DEFAULT))
+    if not outcome.ok:
+        return [outcome.record]
+    value = str(bool(outcome.value.get("EbsEncryptionByDefault"))).lower()
+    return [outcome.record, Setting(provider="aws", account_id=scope.account_id, region=scope.region,
+                                    key="ec2.ebs_encryption_by_default", value=value,
+                                    source_api=EBS_DEFAULT.name, raw=json_safe(outcome.value))]

@@ -1,0 +1,117 @@
+"""The CSP-native security services per region (area ``security_services``, JENV25-CSP-SECTOOLS).
+
+An answer that means "not enabled" (Security Hub's InvalidAccessException, Macie's "Macie is not
+enabled", an empty detector or graph list) is a SecurityService row with enabled=False, not an
+error. Any other failure is a failed Collection row naming the call and its IAM action.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
+from connectors.base import json_safe
+from scanner.models import Collection, SecurityService
+
+AREA = "security_services"
+Reading = tuple[bool, str, Any]  # enabled, detail, raw answer
+
+
+class Failed(Exception):
+    """A call of a security check failed; carries the call so its permission can be reported."""
+
+    def __init__(self, call: Call, error: BaseException):
+        super().__init__(describe_error(error))
+        self.call, self.error = call, error
+
+
+def run(clients: Clients, call: Call, scope: Scope, **params) -> dict:
+    try:
+        return clients.call(call, scope, **params)
+    except Exception as exc:  # noqa: BLE001 - re-raised with the call attached
+        raise Failed(call, exc) from exc
+
+
+def off_when(codes: tuple[str, ...] = (), phrases: tuple[str, ...] = ()) -> Callable[[BaseException], bool]:
+    """Errors that mean the service is simply not enabled: by error code or by message text."""
+
+    def means_off(error: BaseException) -> bool:
+        if not isinstance(error, ClientError):
+            return False
+        message = describe_error(error).lower()
+        return error_code(error) in codes or any(phrase in message for phrase in phrases)
+
+    return means_off
+
+
+@dataclass(frozen=True)
+class SecurityCheck:
+    service: str
+    calls: tuple[Call, ...]
+    read: Callable[[Clients, Scope], Reading]
+    off: Callable[[BaseException], bool] = off_when()
+
+
+GD_LIST = Call("guardduty", "ListDetectors", "guardduty:ListDetectors")
+GD_GET = Call("guardduty", "GetDetector", "guardduty:GetDetector")
+HUB = Call("securityhub", "DescribeHub", "securityhub:DescribeHub")
+MACIE = Call("macie2", "GetMacieSession", "macie2:GetMacieSession")
+INSPECTOR = Call("inspector2", "BatchGetAccountStatus", "inspector2:BatchGetAccountStatus")
+DETECTIVE = Call("detective", "ListGraphs", "detective:ListGraphs")
+
+
+def guardduty(clients: Clients, scope: Scope) -> Reading:
+    ids = run(clients, GD_LIST, scope).get("DetectorIds", [])
+    detectors = {i: run(clients, GD_GET, scope, DetectorId=i) for i in ids}
+    statuses = [d.get("Status", "") for d in detectors.values()]
+    return "ENABLED" in statuses, ",".join(statuses) or "no detector", detectors
+
+
+def securityhub(clients: Clients, scope: Scope) -> Reading:
+    hub = run(clients, HUB, scope)
+    return True, hub.get("HubArn", "subscribed"), hub
+
+
+def macie(clients: Clients, scope: Scope) -> Reading:
+    session = run(clients, MACIE, scope)
+    return session.get("status") == "ENABLED", session.get("status", ""), session
+
+
+def inspector(clients: Clients, scope: Scope) -> Reading:
+    answer = run(clients, INSPECTOR, scope, accountIds=[scope.account_id])
+    for failed in answer.get("failedAccounts", []):
+        raise Failed(INSPECTOR, RuntimeError(f"{failed.get('errorCode')}: {failed.get('errorMessage')}"))
+    status = next((a.get("state", {}).get("status", "") for a in answer.get("accounts", [])), "")
+    return status == "ENABLED", status or "no account status", answer
+
+
+def detective(clients: Clients, scope: Scope) -> Reading:
+    graphs = run(clients, DETECTIVE, scope).get("GraphList", [])
+    return bool(graphs), f"{len(graphs)} behavior graph(s)", graphs
+
+
+CHECKS: tuple[SecurityCheck, ...] = (
+    SecurityCheck("guardduty", (GD_LIST, GD_GET), guardduty),
+    SecurityCheck("securityhub", (HUB,), securityhub,
+                  off_when(("InvalidAccessException", "ResourceNotFoundException"), ("not subscribed",))),
+    SecurityCheck("macie", (MACIE,), macie, off_when(("ResourceNotFoundException",), ("macie is not enabled",))),
+    SecurityCheck("inspector", (INSPECTOR,), inspector),
+    SecurityCheck("detective", (DETECTIVE,), detective, off_when(phrases=("not subscribed",))),
+)
+
+
+def security_rows(check: SecurityCheck, scope: Scope, clients: Clients, estate: str) -> list:
+    """One SecurityService row plus its Collection row, or only a failed Collection row."""
+    where = dict(provider="aws", estate=estate, area=AREA, account_id=scope.account_id, region=scope.region)
+    try:
+        enabled, detail, raw = check.read(clients, scope)
+    except Failed as failure:
+        if not check.off(failure.error):
+            return [Collection(ok=False, call=failure.call.name, permission=failure.call.permission,
+                               error=str(failure)[:2000], **where)]
+        enabled, detail, raw = False, str(failure), None
+    return [Collection(ok=True, call=check.calls[0].name, item_count=1, **where),
+            SecurityService(provider="aws", account_id=scope.account_id, region=scope.region, service=check.service,
+                            enabled=enabled, detail=detail[:500], source_api=check.calls[0].name, raw=json_safe(raw))]

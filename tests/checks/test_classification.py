@@ -1,0 +1,130 @@
+"""Classification checks: classification_basisreg, classification_basisreg_source,
+classification_state_secret, classification_tbb and classification_special_pet.
+
+The classification comes from the resource's tag (key matched case-insensitively), else the
+register entry of its account, else 'unknown' (counted per account in one 'manual' row).
+"""
+
+import pytest
+
+from .golden import AWS, changes, golden_estate, only_change, row, run
+
+CHECKS = ("classification_basisreg", "classification_basisreg_source", "classification_state_secret",
+          "classification_tbb")
+# classification -> the checks it fails
+FAILS = {
+    "staatsgeheim": {"classification_state_secret", "classification_tbb"},
+    "tbb1": {"classification_tbb"},
+    "tbb2": {"classification_tbb"},
+    "tbb3": {"classification_tbb"},
+    "basisregistratie-bron": {"classification_basisreg", "classification_basisreg_source"},
+    "basisregistratie-afnemer": {"classification_basisreg"},
+    "openbaar": set(),
+    "bijzondere-persoonsgegevens": set(),
+}
+CASES = [(check, value, "fail" if check in fails else "pass") for value, fails in FAILS.items() for check in CHECKS]
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_classification_golden_passes(golden, check):
+    outcome = golden(check)
+    assert set(outcome) == {"aws-bucket", "aws-function", "azure-storage", "azure-health", "gcp-bucket", "m365-mailbox"}
+    assert all(r["status"] == "pass" for rows in outcome.values() for r in rows)
+
+
+@pytest.mark.parametrize("check, value, expected", CASES)
+def test_classification_by_tag(tmp_path, golden, check, value, expected):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].tags = {"CLASSIFICATION": value.title()}   # key and value in another case
+    outcome = run(tmp_path, estate, check)
+    assert only_change(golden(check), outcome, "aws-bucket") == [expected]
+    found = row(outcome, "aws-bucket")
+    assert (found["classification"], found["classification_source"]) == (value, "tag")
+
+
+@pytest.mark.parametrize("check, value, expected", CASES)
+def test_classification_by_register_default(tmp_path, golden, check, value, expected):
+    estate = golden_estate()
+    estate.register["aws"].classification = value    # aws-function has no tag; aws-bucket keeps its own
+    outcome = run(tmp_path, estate, check)
+    assert only_change(golden(check), outcome, "aws-function") == [expected]
+    assert row(outcome, "aws-function")["classification_source"] == "register"
+
+
+def test_classification_fail_message_names_classification_and_origin(tmp_path):
+    estate = golden_estate()
+    estate.resources["gcp-bucket"].tags = {"classification": "staatsgeheim"}
+    found = row(run(tmp_path, estate, "classification_state_secret"), "gcp-bucket")
+    assert "classification staatsgeheim, from tag" in found["message"]
+
+
+def test_classification_unknown_tag_value_falls_back_to_register(tmp_path, golden):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].tags = {"classification": "zeer-geheim"}
+    estate.register["aws"].classification = "staatsgeheim"
+    outcome = run(tmp_path, estate, "classification_state_secret")
+    assert changes(golden("classification_state_secret"), outcome) == {"aws-bucket": ["fail"], "aws-function": ["fail"]}
+    assert row(outcome, "aws-bucket")["classification_source"] == "register"
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_classification_unknown_is_one_manual_row_per_account(tmp_path, golden, check):
+    estate = golden_estate()
+    estate.register["aws"].classification = None
+    estate.resources["aws-bucket"].tags = {"owner": "team-a"}
+    outcome = run(tmp_path, estate, check)
+    assert changes(golden(check), outcome) == {"aws-bucket": [], "aws-function": [], AWS: ["manual"]}
+    manual = row(outcome, AWS)
+    assert manual["unclassified_resources"] == 2 and manual["message"].startswith("2 resource(s)")
+    assert manual["provider"] == "aws" and manual["resource_id"] is None
+
+
+# classification_special_pet (RBC26-SPECIAL-PET)
+
+PET = "classification_special_pet"
+
+
+def test_classification_special_pet_golden_passes(golden):
+    outcome = golden(PET)
+    assert [r["status"] for r in outcome["azure-health"]] == ["pass"] and set(outcome) == {"azure-health"}
+    assert "customer-held keys (customer)" in row(outcome, "azure-health")["message"]
+
+
+@pytest.mark.parametrize("custody, expected", [("external", "pass"), ("customer", "pass"), ("provider", "fail"),
+                                               ("none", "fail"), (None, "fail")])
+def test_classification_special_pet_key_custody(tmp_path, golden, custody, expected):
+    estate = golden_estate()
+    estate.resources["azure-health"].key_custody = custody
+    outcome = run(tmp_path, estate, PET)
+    assert only_change(golden(PET), outcome, "azure-health") == [expected]
+
+
+def test_classification_special_pet_without_evidence_fails(tmp_path):
+    estate = golden_estate()
+    estate.resources["azure-health"].key_custody = "provider"
+    found = row(run(tmp_path, estate, PET), "azure-health")
+    assert found["status"] == "fail" and "without evidence of privacy-enhancing technology" in found["message"]
+
+
+def test_classification_special_pet_tag_passes(tmp_path, golden):
+    estate = golden_estate()
+    estate.resources["azure-health"].key_custody = "provider"
+    estate.resources["azure-health"].tags["PET"] = "pseudonimisering"
+    outcome = run(tmp_path, estate, PET)
+    assert only_change(golden(PET), outcome, "azure-health") == ["pass"]
+    assert row(outcome, "azure-health")["pet_tag"] == "pseudonimisering"
+
+
+def test_classification_special_pet_register_passes(tmp_path, golden):
+    estate = golden_estate()
+    estate.resources["azure-health"].key_custody = "provider"
+    estate.register["azure"].pet = "confidential-computing"
+    outcome = run(tmp_path, estate, PET)
+    assert only_change(golden(PET), outcome, "azure-health") == ["pass"]
+    assert "recorded in the register: confidential-computing" in row(outcome, "azure-health")["message"]
+
+
+def test_classification_special_pet_judges_only_special_personal_data(tmp_path, golden):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].tags = {"classification": "bijzondere-persoonsgegevens"}    # provider-held key
+    assert changes(golden(PET), run(tmp_path, estate, PET)) == {"aws-bucket": ["fail"]}

@@ -1,0 +1,266 @@
+"""The engine's rules, through judge() (facts, checks, packs and rules, as a scan runs them):
+error / error_added (not observed is not compliant), transition (2026 transition period) and
+explained (comply-or-explain entries)."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from tests.support import add_scan, judge, store
+
+from .golden import AWS, AZURE, GCP, collection, explain, golden_estate, stored
+
+PACKS = ("jenv-aenm-2025", "rijksbreed-2022", "rijksbreed-2026")
+FINDINGS = text("""
+    select f.pack, f.control_id, f.check_id, f.status, f.check_status, f.deadline, f.provider, f.account_id,
+           r.name as resource, f.explain_id, f.message
+    from finding f left join resource r on r.id = f.resource_id where f.scan_id = :s
+    order by f.pack, f.control_id, f.provider, f.account_id, r.name, f.status""")
+SECOND_AWS, SANDBOX_AWS = "444455556666", "777788889999"
+
+
+def judged(tmp_path, estate, packs=PACKS, earlier_scan: datetime | None = None) -> list[dict]:
+    """Judge the estate; with ``earlier_scan``, the same resources were first seen in a scan started then."""
+    engine, scan_id = stored(tmp_path, estate)
+    if earlier_scan:
+        store(engine, add_scan(engine, earlier_scan), list(estate.resources.values()))
+    judge(engine, scan_id, packs)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(FINDINGS, {"s": scan_id})]
+
+
+def pick(findings: list[dict], control_id: str, *, resource: str | None = None,
+         account_id: str | None = None, status: str | None = None) -> list[dict]:
+    return [f for f in findings if f["control_id"] == control_id
+            and (resource is None or f["resource"] == resource)
+            and (account_id is None or f["account_id"] == account_id)
+            and (status is None or f["status"] == status)]
+
+
+def one(findings: list[dict], control_id: str, **where) -> dict:
+    found = pick(findings, control_id, **where)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def outside_eea(created_at: datetime | None):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].region = "us-east-1"
+    estate.resources["aws-bucket"].created_at = created_at
+    estate.register["aws"].declared_regions += ";us-east-1"    # only RBC26-EEA objects to it
+    return estate
+
+
+def changed(before: list[dict], after: list[dict]) -> list[tuple]:
+    """Findings whose status differs between two judgements, as (control, account, resource, status)."""
+    def keyed(findings):
+        return sorted((f["pack"], f["control_id"], f["account_id"] or "", f["resource"] or "", f["status"])
+                      for f in findings)
+    b, a = keyed(before), keyed(after)
+    return [x for x in a if x not in b] + [("gone",) + x for x in b if x not in a]
+
+
+@pytest.fixture(scope="module")
+def golden_findings(tmp_path_factory):
+    return judged(tmp_path_factory.mktemp("judged"), golden_estate())
+
+
+def test_golden_estate_judged_has_no_failures(golden_findings):
+    checked = [f for f in golden_findings if f["check_id"] is not None]
+    assert checked and {f["status"] for f in checked} <= {"pass", "not_applicable"}
+    assert {f["status"] for f in golden_findings if f["check_id"] is None} <= {"manual"}
+
+
+# transition
+
+def test_transition_resource_created_before_2026_policy(tmp_path):
+    finding = one(judged(tmp_path, outside_eea(datetime(2025, 1, 1, tzinfo=UTC))), "RBC26-EEA", resource="aws-bucket")
+    assert (finding["status"], finding["check_status"]) == ("transition", "fail")
+    assert str(finding["deadline"]) == "2030-07-03"
+
+
+def test_transition_deadline_is_a_later_contract_end(tmp_path):
+    estate = outside_eea(datetime(2025, 1, 1, tzinfo=UTC))
+    estate.register["aws"].contract_end = date(2032, 1, 1)
+    finding = one(judged(tmp_path, estate), "RBC26-EEA", resource="aws-bucket")
+    assert (finding["status"], str(finding["deadline"])) == ("transition", "2032-01-01")
+
+
+def test_transition_not_for_resources_created_after_the_policy(tmp_path):
+    finding = one(judged(tmp_path, outside_eea(datetime(2026, 8, 1, tzinfo=UTC))), "RBC26-EEA", resource="aws-bucket")
+    assert (finding["status"], finding["deadline"]) == ("fail", None)
+
+
+@pytest.mark.parametrize("created_at, expected", [
+    (datetime(2026, 7, 2, 23, 59, 59, tzinfo=UTC), "transition"),
+    (datetime(2026, 7, 3, 0, 0, tzinfo=UTC), "fail"),
+])
+def test_transition_boundary_is_the_adoption_date(tmp_path, created_at, expected):
+    assert one(judged(tmp_path, outside_eea(created_at)), "RBC26-EEA", resource="aws-bucket")["status"] == expected
+
+
+def test_transition_from_first_sighting_in_an_earlier_scan(tmp_path):
+    findings = judged(tmp_path, outside_eea(None), earlier_scan=datetime(2026, 5, 1, tzinfo=UTC))
+    finding = one(findings, "RBC26-EEA", resource="aws-bucket")
+    assert (finding["status"], str(finding["deadline"])) == ("transition", "2030-07-03")
+
+
+def test_transition_not_when_first_seen_in_this_scan(tmp_path):
+    assert one(judged(tmp_path, outside_eea(None)), "RBC26-EEA", resource="aws-bucket")["status"] == "fail"
+
+
+def test_transition_never_in_the_2022_pack(tmp_path):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].region = "ap-south-1"       # persoonsgegevens without adequacy
+    estate.resources["aws-bucket"].created_at = datetime(2025, 1, 1, tzinfo=UTC)
+    findings = judged(tmp_path, estate)
+    assert one(findings, "RBC22-PERSONAL", resource="aws-bucket")["status"] == "fail"
+    assert one(findings, "RBC26-EEA", resource="aws-bucket")["status"] == "transition"
+
+
+@pytest.mark.parametrize("in_use_since, expected", [
+    (date(2023, 2, 1), "transition"),
+    (date(2026, 9, 1), "fail"),
+    (None, "transition"),              # the account's creation time (2023-01-10)
+])
+def test_transition_of_an_account_level_finding(tmp_path, in_use_since, expected):
+    estate = golden_estate()
+    estate.register["gcp"].exit_plan_ref = None
+    estate.register["gcp"].in_use_since = in_use_since
+    assert one(judged(tmp_path, estate), "RBC26-EXITPLAN", account_id=GCP)["status"] == expected
+
+
+# explained
+
+def explained_estate(**scope):
+    estate = outside_eea(datetime(2026, 8, 1, tzinfo=UTC))
+    estate.explains.append(explain(scope.pop("control_id", "RBC26-EEA"), **scope))
+    return estate
+
+
+@pytest.mark.parametrize("scope", [
+    {"provider": "aws", "account_id": AWS},
+    {"resource_uid": "arn:aws:s3:::jenv-archief"},
+    {},
+])
+def test_explained_by_a_valid_entry(tmp_path, golden_findings, scope):
+    findings = judged(tmp_path, explained_estate(**scope))
+    finding = one(findings, "RBC26-EEA", resource="aws-bucket")
+    assert (finding["status"], finding["check_status"], finding["explain_id"]) == ("explained", "fail", 1)
+    assert changed(golden_findings, findings) == [("rijksbreed-2026", "RBC26-EEA", AWS, "aws-bucket", "explained"),
+                                                  ("gone", "rijksbreed-2026", "RBC26-EEA", AWS, "aws-bucket", "pass")]
+
+
+def test_explained_covers_a_transition_finding(tmp_path):
+    estate = explained_estate(account_id=AWS)
+    estate.resources["aws-bucket"].created_at = datetime(2025, 1, 1, tzinfo=UTC)
+    assert one(judged(tmp_path, estate), "RBC26-EEA", resource="aws-bucket")["status"] == "explained"
+
+
+@pytest.mark.parametrize("scope", [
+    {"account_id": AWS, "expires": date(2026, 11, 1)},                   # expired before the scan
+    {"account_id": AWS, "control_id": "RBC22-C2000"},                    # another control
+    {"account_id": AZURE},                                               # another account
+    {"provider": "gcp"},                                                 # another provider
+    {"resource_uid": "arn:aws:s3:::another-bucket"},                     # another resource
+    {"account_id": AWS, "approved_on": date(2026, 12, 1)},               # approved after the scan
+])
+def test_explained_not_by_an_entry_that_does_not_cover_it(tmp_path, scope):
+    approved_on = scope.pop("approved_on", None)
+    estate = explained_estate(**scope)
+    estate.explains[0].approved_on = approved_on or estate.explains[0].approved_on
+    finding = one(judged(tmp_path, estate), "RBC26-EEA", resource="aws-bucket")
+    assert (finding["status"], finding["explain_id"]) == ("fail", None)
+
+
+# error and error_added
+
+def test_error_failed_security_services_turns_that_accounts_pass_into_error(tmp_path, golden_findings):
+    estate = golden_estate()
+    estate.add_account("aws", SECOND_AWS, "aws-prod")
+    estate.collections.append(collection("aws", "security_services", AWS, ok=False, call="guardduty:ListDetectors"))
+    findings = judged(tmp_path, estate)
+    finding = one(findings, "JENV25-CSP-SECTOOLS", account_id=AWS)
+    assert (finding["status"], finding["check_status"]) == ("error", "pass")
+    assert finding["message"] == ("Not observed: guardduty:ListDetectors failed: AccessDenied: not authorised"
+                                  " (needs test:Read)")
+    for account_id in (SECOND_AWS, AZURE, GCP):
+        assert one(findings, "JENV25-CSP-SECTOOLS", account_id=account_id)["status"] == "pass"
+    assert [c for c in changed(golden_findings, findings) if SECOND_AWS not in c] == [
+        ("jenv-aenm-2025", "JENV25-CSP-SECTOOLS", AWS, "", "error"),
+        ("gone", "jenv-aenm-2025", "JENV25-CSP-SECTOOLS", AWS, "", "pass")]
+
+
+def test_error_estate_failure_adds_an_error_and_turns_its_accounts_passes_into_error(tmp_path):
+    estate = golden_estate()
+    estate.add_account("aws", SECOND_AWS, "aws-prod")
+    estate.add_account("aws", SANDBOX_AWS, "aws-sandbox")
+    estate.collections.append(collection("aws", "inventory", None, ok=False, call="organizations:ListAccounts"))
+    findings = judged(tmp_path, estate)
+    added = [f for f in findings if f["account_id"] is None and f["provider"] == "aws"]
+    assert {f["control_id"] for f in added} >= {"RBC26-EEA", "RBC26-ENCRYPT", "RBC22-C2000", "RBC22-CHARACTERISTICS"}
+    assert all(f["status"] == "error" and "[estate aws-prod]" in f["message"] for f in added)
+    for account_id in (AWS, SECOND_AWS):
+        assert one(findings, "RBC22-CHARACTERISTICS", account_id=account_id)["status"] == "error"
+    for account_id in (SANDBOX_AWS, AZURE):
+        assert one(findings, "RBC22-CHARACTERISTICS", account_id=account_id)["status"] == "pass"
+    # observed resources keep their findings; checks that do not need the inventory are untouched
+    assert one(findings, "RBC26-EEA", resource="aws-bucket")["status"] == "pass"
+    assert one(findings, "RBC22-KNOWN", account_id=AWS)["status"] == "pass"
+
+
+def test_error_turns_not_applicable_into_error(tmp_path):
+    estate = golden_estate()
+    estate.register["azure"].material = False       # RBC26-NOTIFY: not_applicable
+    estate.collections.append(collection("azure", "accounts", AZURE, ok=False))
+    finding = one(judged(tmp_path, estate), "RBC26-NOTIFY", account_id=AZURE)
+    assert (finding["status"], finding["check_status"]) == ("error", "not_applicable")
+
+
+def test_error_added_for_resource_level_checks_of_the_account(tmp_path):
+    estate = golden_estate()
+    failed = collection("aws", "inventory", AWS, ok=False, call="s3:ListBuckets")
+    failed.region = "eu-west-3"
+    estate.collections.append(failed)
+    findings = judged(tmp_path, estate)
+    errors = [f for f in pick(findings, "RBC26-EEA", account_id=AWS) if f["status"] == "error"]
+    assert len(errors) == 1 and errors[0]["resource"] is None
+    assert errors[0]["message"] == ("Not observed: s3:ListBuckets in eu-west-3 failed: AccessDenied: not authorised"
+                                    " (needs test:Read)")
+    assert one(findings, "RBC26-EEA", resource="aws-bucket")["status"] == "pass"
+
+
+def test_error_keeps_an_observed_failure_and_adds_an_error(tmp_path):
+    estate = golden_estate()
+    estate.register["aws"].sub_processors = None
+    estate.collections.append(collection("aws", "inventory", AWS, ok=False))
+    statuses = sorted(f["status"] for f in pick(judged(tmp_path, estate), "RBC22-CHARACTERISTICS", account_id=AWS))
+    assert statuses == ["error", "fail"]
+
+
+def test_error_in_an_area_no_check_requires_changes_nothing(tmp_path, golden_findings):
+    estate = golden_estate()
+    estate.collections.append(collection("aws", "security_services", AWS, ok=False))
+    packs = ("rijksbreed-2022", "rijksbreed-2026")       # no check of these packs requires security_services
+    findings = judged(tmp_path, estate, packs)
+    assert changed([f for f in golden_findings if f["pack"] in packs], findings) == []
+
+
+# manual guidance
+
+def test_manual_guidance_of_a_control_follows_its_attestation(tmp_path):
+    estate = golden_estate()
+    estate.attestations = [a for a in estate.attestations if a.control_id != "RBC26-CLASSIFIED"]
+    findings = pick(judged(tmp_path, estate, ("rijksbreed-2026",)), "RBC26-CLASSIFIED")
+    [finding] = [f for f in findings if f["check_id"] == "attestation"]
+    assert finding["status"] == "manual"
+    assert finding["message"].startswith("No attestation in the register. ABRO 2026:")
+
+
+def test_manual_guidance_is_not_appended_to_another_checks_manual_row(tmp_path):
+    estate = golden_estate()
+    estate.register["aws"].classification = None
+    finding = one(judged(tmp_path, estate, ("rijksbreed-2026",)), "RBC26-CLASSIFIED", account_id=AWS, status="manual")
+    assert finding["check_id"] == "classification_tbb"
+    assert "ABRO" not in finding["message"]
