@@ -73,12 +73,13 @@ def _finding(pack: Pack, control: Control, check: Check, row: dict, scan_id: int
             "resource_id": row["resource_id"], "explain_id": None, "evidence": evidence or None}
 
 
-def _write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check], scan_id: int) -> None:
+def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check], scan_id: int) -> None:
     for pack in packs:
         for control in pack.control:
             writer.add(PackControl(scan_id=scan_id, pack=pack.id, control_id=control.id, title_nl=control.title_nl,
                                    title_en=control.title_en, severity=control.severity, document=pack.pack.document,
-                                   section=control.section, quote=control.quote, checks=";".join(control.checks)))
+                                   section=control.section, quote=control.quote, checks=";".join(control.checks),
+                                   classifications=";".join(control.classifications) or None))
     for check in checks.values():
         writer.add(CheckSource(scan_id=scan_id, check_id=check.id, sql=check.sql, sha256=check.sha256,
                                requires=";".join(check.requires), providers=";".join(check.providers)))
@@ -111,7 +112,8 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
     checks = load_checks()
     used = {cid: checks[cid] for pack in packs for control in pack.control for cid in control.checks}
     writer = Writer(engine, params.scan_id)
-    _write_metadata(writer, packs, used, params.scan_id)
+    write_metadata(writer, packs, used, params.scan_id)
+    writer.flush()  # checks may read pack_control
     for check in used.values():
         targets = [(pack, control) for pack in packs for control in pack.control if check.id in control.checks]
         if "control_id" in parameters(check.sql):

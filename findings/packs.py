@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from policies import CHECKS_DIR, PACKS_DIR
 from scanner.errors import UserError, from_validation
+from scanner.register import Classification
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -33,6 +34,7 @@ class Check(Strict):
     description: str
     providers: tuple[str, ...]
     requires: tuple[str, ...] = ()
+    control_fields: tuple[str, ...] = Field(default=(), description="fields of the control (pack_control) the SQL reads")
     sql: str
 
     @property
@@ -51,6 +53,8 @@ class Control(Strict):
     evidence: str
     checks: tuple[str, ...] = ()
     manual: str | None = Field(default=None, description="how a person verifies it, for controls no API shows")
+    classifications: tuple[Classification, ...] = Field(
+        default=(), description="classifications this control does not allow in public cloud")
     transition: bool = True
 
     @model_validator(mode="after")
@@ -117,6 +121,9 @@ def load_packs() -> dict[str, Pack]:
             missing = [c for c in control.checks if c not in checks]
             if missing:
                 raise UserError(f"{path}: {control.id}.checks: unknown check {missing[0]!r}")
+            unset = [(c, f) for c in control.checks for f in checks[c].control_fields if not getattr(control, f)]
+            if unset:
+                raise UserError(f"{path}: {control.id}.{unset[0][1]}: check {unset[0][0]!r} needs it")
         ids = [c.id for c in pack.control]
         if len(set(ids)) != len(ids):
             raise UserError(f"{path}: control ids are not unique")

@@ -286,6 +286,7 @@ class PackControl(SQLModel, table=True):
     section: str
     quote: str = Field(description="verbatim Dutch text the control enforces")
     checks: str = Field(description="semicolon-separated check ids")
+    classifications: str | None = Field(default=None, description="semicolon-separated classifications the control does not allow in public cloud")
 
 
 class CheckSource(SQLModel, table=True):

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from findings.engine import Params, evaluate, run_check
+from findings.engine import Params, evaluate, run_check, write_metadata
 from findings.facts import derive_facts
 from findings.packs import load_checks, load_packs
 from findings.reference import load_reference
@@ -41,8 +41,14 @@ def store(engine: Engine, scan_id: int, rows) -> None:
 
 def check_rows(engine: Engine, scan_id: int, check_id: str, profile: str = "ministry",
                tag_key: str = "classification", control_id: str | None = None) -> list[dict]:
-    """Derive facts and run one check; its rows as dicts."""
+    """Derive facts, record the packs' controls (checks may read them) and run one check; its rows as dicts."""
     derive_facts(engine, scan_id, tag_key)
+    with engine.connect() as conn:
+        recorded = conn.exec_driver_sql(f"select count(*) from pack_control where scan_id = {int(scan_id)}").scalar_one()
+    if not recorded:
+        writer = Writer(engine, scan_id)
+        write_metadata(writer, load_packs().values(), load_checks(), scan_id)
+        writer.flush()
     params = Params(scan_id=scan_id, scan_date=SCAN_DATE, profile=profile)
     return list(run_check(engine, load_checks()[check_id], params, control_id))
 

@@ -1,5 +1,5 @@
-"""Classification checks: classification_basisreg, classification_basisreg_source,
-classification_state_secret, classification_tbb and classification_special_pet.
+"""Classification checks: classification_forbidden (per control: RBC22-STATESECRET, RBC26-CLASSIFIED,
+RBC22-BASISREG, RBC26-BASISREG) and classification_special_pet.
 
 The classification comes from the resource's tag (key matched case-insensitively), else the
 register entry of its account, else 'unknown' (counted per account in one 'manual' row).
@@ -9,71 +9,71 @@ import pytest
 
 from .golden import AWS, changes, golden_estate, only_change, row, run
 
-CHECKS = ("classification_basisreg", "classification_basisreg_source", "classification_state_secret",
-          "classification_tbb")
-# classification -> the checks it fails
+CHECK = "classification_forbidden"
+CONTROLS = ("RBC22-BASISREG", "RBC26-BASISREG", "RBC22-STATESECRET", "RBC26-CLASSIFIED")
+# classification -> the controls it fails
 FAILS = {
-    "staatsgeheim": {"classification_state_secret", "classification_tbb"},
-    "tbb1": {"classification_tbb"},
-    "tbb2": {"classification_tbb"},
-    "tbb3": {"classification_tbb"},
-    "basisregistratie-bron": {"classification_basisreg", "classification_basisreg_source"},
-    "basisregistratie-afnemer": {"classification_basisreg"},
+    "staatsgeheim": {"RBC22-STATESECRET", "RBC26-CLASSIFIED"},
+    "tbb1": {"RBC26-CLASSIFIED"},
+    "tbb2": {"RBC26-CLASSIFIED"},
+    "tbb3": {"RBC26-CLASSIFIED"},
+    "basisregistratie-bron": {"RBC22-BASISREG", "RBC26-BASISREG"},
+    "basisregistratie-afnemer": {"RBC22-BASISREG"},
     "openbaar": set(),
     "bijzondere-persoonsgegevens": set(),
 }
-CASES = [(check, value, "fail" if check in fails else "pass") for value, fails in FAILS.items() for check in CHECKS]
+CASES = [(control, value, "fail" if control in fails else "pass") for value, fails in FAILS.items() for control in CONTROLS]
 
 
-@pytest.mark.parametrize("check", CHECKS)
-def test_classification_golden_passes(golden, check):
-    outcome = golden(check)
+@pytest.mark.parametrize("control", CONTROLS)
+def test_classification_golden_passes(golden, control):
+    outcome = golden(CHECK, control_id=control)
     assert set(outcome) == {"aws-bucket", "aws-function", "azure-storage", "azure-health", "gcp-bucket", "m365-mailbox"}
     assert all(r["status"] == "pass" for rows in outcome.values() for r in rows)
 
 
-@pytest.mark.parametrize("check, value, expected", CASES)
-def test_classification_by_tag(tmp_path, golden, check, value, expected):
+@pytest.mark.parametrize("control, value, expected", CASES)
+def test_classification_by_tag(tmp_path, golden, control, value, expected):
     estate = golden_estate()
     estate.resources["aws-bucket"].tags = {"CLASSIFICATION": value.title()}   # key and value in another case
-    outcome = run(tmp_path, estate, check)
-    assert only_change(golden(check), outcome, "aws-bucket") == [expected]
+    outcome = run(tmp_path, estate, CHECK, control_id=control)
+    assert only_change(golden(CHECK, control_id=control), outcome, "aws-bucket") == [expected]
     found = row(outcome, "aws-bucket")
     assert (found["classification"], found["classification_source"]) == (value, "tag")
 
 
-@pytest.mark.parametrize("check, value, expected", CASES)
-def test_classification_by_register_default(tmp_path, golden, check, value, expected):
+@pytest.mark.parametrize("control, value, expected", CASES)
+def test_classification_by_register_default(tmp_path, golden, control, value, expected):
     estate = golden_estate()
     estate.register["aws"].classification = value    # aws-function has no tag; aws-bucket keeps its own
-    outcome = run(tmp_path, estate, check)
-    assert only_change(golden(check), outcome, "aws-function") == [expected]
+    outcome = run(tmp_path, estate, CHECK, control_id=control)
+    assert only_change(golden(CHECK, control_id=control), outcome, "aws-function") == [expected]
     assert row(outcome, "aws-function")["classification_source"] == "register"
 
 
 def test_classification_fail_message_names_classification_and_origin(tmp_path):
     estate = golden_estate()
     estate.resources["gcp-bucket"].tags = {"classification": "staatsgeheim"}
-    found = row(run(tmp_path, estate, "classification_state_secret"), "gcp-bucket")
-    assert "classification staatsgeheim, from tag" in found["message"]
+    found = row(run(tmp_path, estate, CHECK, control_id="RBC22-STATESECRET"), "gcp-bucket")
+    assert "staatsgeheim data (from tag)" in found["message"]
 
 
 def test_classification_unknown_tag_value_falls_back_to_register(tmp_path, golden):
     estate = golden_estate()
     estate.resources["aws-bucket"].tags = {"classification": "zeer-geheim"}
     estate.register["aws"].classification = "staatsgeheim"
-    outcome = run(tmp_path, estate, "classification_state_secret")
-    assert changes(golden("classification_state_secret"), outcome) == {"aws-bucket": ["fail"], "aws-function": ["fail"]}
+    outcome = run(tmp_path, estate, CHECK, control_id="RBC22-STATESECRET")
+    assert changes(golden(CHECK, control_id="RBC22-STATESECRET"), outcome) == {"aws-bucket": ["fail"], "aws-function": ["fail"]}
     assert row(outcome, "aws-bucket")["classification_source"] == "register"
 
 
-@pytest.mark.parametrize("check", CHECKS)
-def test_classification_unknown_is_one_manual_row_per_account(tmp_path, golden, check):
+@pytest.mark.parametrize("control", CONTROLS)
+def test_classification_unknown_is_one_manual_row_per_account(tmp_path, golden, control):
     estate = golden_estate()
     estate.register["aws"].classification = None
     estate.resources["aws-bucket"].tags = {"owner": "team-a"}
-    outcome = run(tmp_path, estate, check)
-    assert changes(golden(check), outcome) == {"aws-bucket": [], "aws-function": [], AWS: ["manual"]}
+    outcome = run(tmp_path, estate, CHECK, control_id=control)
+    assert changes(golden(CHECK, control_id=control), outcome) == {"aws-bucket": [], "aws-function": [], AWS: ["manual"]}
     manual = row(outcome, AWS)
     assert manual["unclassified_resources"] == 2 and manual["message"].startswith("2 resource(s)")
     assert manual["provider"] == "aws" and manual["resource_id"] is None

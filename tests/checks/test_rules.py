@@ -262,5 +262,5 @@ def test_manual_guidance_is_not_appended_to_another_checks_manual_row(tmp_path):
     estate = golden_estate()
     estate.register["aws"].classification = None
     finding = one(judged(tmp_path, estate, ("rijksbreed-2026",)), "RBC26-CLASSIFIED", account_id=AWS, status="manual")
-    assert finding["check_id"] == "classification_tbb"
+    assert finding["check_id"] == "classification_forbidden"
     assert "ABRO" not in finding["message"]
