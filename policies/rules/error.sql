@@ -1,5 +1,7 @@
 -- Rule "error": not observed is not compliant.
--- A failed collection (collection.ok is false) in an area that a check requires turns that check's
+-- A failed collection (collection.ok is false) in an area that a check requires, or in area
+-- 'accounts' (which every check needs: an account that could not be entered was not observed at all),
+-- turns that check's
 -- account-level 'pass' and 'not_applicable' findings for the account into 'error'; a failure before
 -- any account was known (collection.account_id is null) affects every account of that estate.
 -- Failures that were observed and resource-level findings stay: those things were seen.
@@ -10,7 +12,7 @@ update finding set status = 'error',
                || coalesce(' (needs ' || c.permission || ')', ''))
     from collection c join check_source cs on cs.scan_id = c.scan_id and cs.check_id = finding.check_id
     where c.scan_id = finding.scan_id and not c.ok and c.provider = finding.provider
-      and ';' || cs.requires || ';' like '%;' || c.area || ';%'
+      and (c.area = 'accounts' or ';' || cs.requires || ';' like '%;' || c.area || ';%')
       and (c.account_id = finding.account_id
            or (c.account_id is null and exists (select 1 from account a where a.scan_id = c.scan_id
                  and a.provider = c.provider and a.estate = c.estate and a.account_id = finding.account_id))))
@@ -19,7 +21,7 @@ where scan_id = :scan_id and resource_id is null and check_id is not null
   and exists (
     select 1 from collection c join check_source cs on cs.scan_id = c.scan_id and cs.check_id = finding.check_id
     where c.scan_id = finding.scan_id and not c.ok and c.provider = finding.provider
-      and ';' || cs.requires || ';' like '%;' || c.area || ';%'
+      and (c.area = 'accounts' or ';' || cs.requires || ';' like '%;' || c.area || ';%')
       and (c.account_id = finding.account_id
            or (c.account_id is null and exists (select 1 from account a where a.scan_id = c.scan_id
                  and a.provider = c.provider and a.estate = c.estate and a.account_id = finding.account_id))))

@@ -1,4 +1,5 @@
--- Rule "error_added" (after rule error): for each failed collection in an area a check requires,
+-- Rule "error_added" (after rule error): for each failed collection in an area a check requires
+-- (or in area 'accounts', which every check needs),
 -- one account-level 'error' finding per control and account (or estate, when no account was
 -- known), unless rule error already produced one.
 insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message,
@@ -11,7 +12,7 @@ select c.scan_id, pc.pack, pc.control_id, cs.check_id, 'error', 'error', pc.seve
        c.provider, c.account_id, null
 from collection c
 join check_source cs on cs.scan_id = c.scan_id
-  and ';' || cs.requires || ';' like '%;' || c.area || ';%'
+  and (c.area = 'accounts' or ';' || cs.requires || ';' like '%;' || c.area || ';%')
   and ';' || cs.providers || ';' like '%;' || c.provider || ';%'
 join pack_control pc on pc.scan_id = c.scan_id and ';' || pc.checks || ';' like '%;' || cs.check_id || ';%'
 where c.scan_id = :scan_id and not c.ok

@@ -239,6 +239,19 @@ def test_error_keeps_an_observed_failure_and_adds_an_error(tmp_path):
     assert statuses == ["error", "fail"]
 
 
+def test_error_in_accounts_leaves_no_check_of_that_estate_silent(tmp_path):
+    """Credentials that do not work at all: no account, no resource, and still every control says error."""
+    estate = golden_estate()
+    estate.add_account("aws", SECOND_AWS, "aws-prod")
+    estate.collections.append(collection("aws", "accounts", None, ok=False, call="sts:GetCallerIdentity"))
+    findings = judged(tmp_path, estate)
+    added = {f["control_id"] for f in findings if f["account_id"] is None and f["provider"] == "aws"
+             and f["status"] == "error" and "[estate aws-prod]" in f["message"]}
+    assert added >= {"RBC26-EEA", "RBC26-ENCRYPT", "RBC22-C2000", "RBC22-KNOWN", "JENV25-CSP-SECTOOLS"}
+    assert one(findings, "RBC22-KNOWN", account_id=SECOND_AWS)["status"] == "error"
+    assert one(findings, "RBC22-KNOWN", account_id=AZURE)["status"] == "pass"
+
+
 def test_error_in_an_area_no_check_requires_changes_nothing(tmp_path, golden_findings):
     estate = golden_estate()
     estate.collections.append(collection("aws", "security_services", AWS, ok=False))
