@@ -141,7 +141,7 @@ def scan_dict(engine: Engine, scan_id: int) -> dict:
         raise UserError(f"scan {scan_id} not found in the database")
     return {"id": scan["id"], "started_at": iso(scan["started_at"]), "finished_at": iso(scan["finished_at"]),
             "status": scan["status"], "tool_version": scan["tool_version"],
-            "organisation_profile": scan["organisation_profile"]}
+            "organisation_name": scan["organisation_name"], "organisation_profile": scan["organisation_profile"]}
 
 
 def collection_errors(engine: Engine, scan_id: int) -> list[dict]:
@@ -226,18 +226,24 @@ def write_csv(data: dict, out: IO[str]) -> int:
     return count
 
 
-def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv"], out: IO[str] | Path,
+def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv", "cio"], out: IO[str] | Path,
                  packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
                  html_limit: int = 5000) -> None:
-    """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file."""
+    """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file.
+
+    Formats: html (admins), json and csv (machines), cio (the notification report for CIO Rijk)."""
     if fmt == "html":
         from findings.html import html_context, write_html  # html builds on this module
 
         write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses, html_limit))
+    elif fmt == "cio":
+        from findings.cio import cio_context, write_cio  # the CIO Rijk report builds on this module
+
+        write = partial(write_cio, cio_context(engine, scan_id, lang))
     elif fmt in ("json", "csv"):
         write = partial(write_json if fmt == "json" else write_csv, report_data(engine, scan_id, packs, lang, statuses))
     else:
-        raise UserError(f"report format {fmt!r} is not supported; choose html, json or csv")
+        raise UserError(f"report format {fmt!r} is not supported; choose html, json, csv or cio")
     opened = open(out, "w", encoding="utf-8", newline="") if isinstance(out, (str, Path)) else nullcontext(out)
     with opened as stream:
         write(out=stream)

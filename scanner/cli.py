@@ -104,14 +104,15 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 
 @main.command()
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv", "cio"]), default="html", show_default=True,
+              help="html for admins, json/csv for machines, cio for the CIO Rijk notification report.")
 @click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write ('-' for stdout).")
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
 def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses) -> None:
-    """Write the findings report (HTML for admins, JSON and CSV for machines)."""
+    """Write the findings report (HTML for admins, JSON and CSV for machines, cio for CIO Rijk)."""
     engine = _readonly(load_config(config_path))
     scan_id = _scan_id(engine, scan_id)
     target = sys.stdout if str(output) == "-" else output

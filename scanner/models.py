@@ -24,6 +24,7 @@ class Scan(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, description="UTC end of the scan")
     status: str = Field(description="running, complete (no errors), partial (some calls failed) or failed")
     tool_version: str = Field(description="wolkenwacht version that ran the scan")
+    organisation_name: str | None = Field(default=None, description="organisation name from the config")
     organisation_profile: str = Field(description="organisation profile from the config: ministry, critical or essential")
     config_sha256: str = Field(description="SHA-256 of the configuration file (the file itself is not stored)")
     register_sha256: str | None = Field(default=None, description="SHA-256 of the register file")

@@ -47,7 +47,7 @@ def tool_version() -> str:
 def _start(engine: Engine, config: Config, config_path: Path, register_text: str | None) -> int:
     with Session(engine) as session:
         scan = Scan(started_at=datetime.now(UTC), status="running", tool_version=tool_version(),
-                    organisation_profile=config.organisation.profile,
+                    organisation_name=config.organisation.name, organisation_profile=config.organisation.profile,
                     config_sha256=hashlib.sha256(config_path.read_bytes()).hexdigest(),
                     register_sha256=sha256(register_text) if register_text is not None else None,
                     register_toml=register_text)

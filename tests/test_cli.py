@@ -122,3 +122,9 @@ def test_demo_covers_every_source(demo):
     assert by_control("JENV25-EXO-MAILBOXES") == {"pass", "fail"}  # one approved, one not
     known = {r["account_id"]: r["status"] for r in rows if r["control_id"] == "RBC22-KNOWN"}
     assert known["minbiwa-data-prod"] == "fail" and known["123456789012"] == "pass"
+
+
+def test_report_for_cio_rijk(demo):
+    result = cli("report", "--config", str(demo / "config.toml"), "--format", "cio", "--output", "-")
+    assert result.exit_code == 0
+    assert "Ministerie van Binnenwateren" in result.output and "Zaaksysteem (AWS)" in result.output

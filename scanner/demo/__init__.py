@@ -50,12 +50,10 @@ def _start_fakes(stack: ExitStack) -> str:
     exchange = stack.enter_context(OnpremFake("exchange", "15.2.1748.10"))  # Exchange Server 2019 CU15
     sharepoint = stack.enter_context(OnpremFake("sharepoint", "16.0.0.14326"))  # SharePoint Server SE
     arm = stack.enter_context(ArmFake(estate("azure_estate.json")))
-    cloud_asset = FakeCloudAsset(estate("gcp_estate.json"))
-    asset_url = cloud_asset.start()
-    stack.callback(cloud_asset.stop)
+    cloud_asset = stack.enter_context(FakeCloudAsset(estate("gcp_estate.json")))
     os.environ.update(WOLKENWACHT_DEMO_TOKEN="demo-token-not-a-secret")
     return FAKES_CONFIG.format(graph=graph.url, exchange=exchange.url, sharepoint=sharepoint.url, arm=arm.url,
-                               asset=asset_url)
+                               asset=cloud_asset.url)
 
 
 def run_demo(output_dir: Path, lang: str, console: Console) -> Path:
