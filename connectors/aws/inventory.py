@@ -48,7 +48,8 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -
     listing.records.append(outcome.record)
     if not outcome.ok:
         return listing
-    listing.items = [{spec.item_key: item} if spec.item_key else item for item in outcome.value]
+    listing.items = [{spec.item_key: item} if spec.item_key else item for item in outcome.value
+                     if not spec.owner or item.get(spec.owner) == scope.account_id]  # moto ignores OwnerIds=self
     for detail in spec.details:
         done, failures, examples = 0, Counter(), {}
         for item in listing.items:

@@ -43,6 +43,7 @@ class ResourceSpec:
     tags: str | None = None  # JMESPath to a [{Key, Value}] list; None = tags from the Tagging API
     encryption: Callable[[dict], Encryption] = lambda item: (None, None)
     region: Callable[[dict], str | None] | None = None  # the item's own region (global listings)
+    owner: str | None = None  # field naming the owning account: items of other accounts are left out
     scope: str = "regional"
 
 
@@ -148,7 +149,7 @@ SPECS: tuple[ResourceSpec, ...] = (
         encryption=flag("Encrypted", "KmsKeyId")),
     ResourceSpec(
         type="ec2.snapshot", list=Call("ec2", "DescribeSnapshots", "ec2:DescribeSnapshots"), items="Snapshots[]",
-        list_params={"OwnerIds": ["self"]}, uid=arn("ec2", "snapshot/{SnapshotId}", with_account=False),
+        list_params={"OwnerIds": ["self"]}, owner="OwnerId", uid=arn("ec2", "snapshot/{SnapshotId}", with_account=False),
         stores_data=True, name="not_null(Tags[?Key=='Name'].Value | [0], SnapshotId)", created="StartTime", tags="Tags",
         encryption=flag("Encrypted", "KmsKeyId")),
     ResourceSpec(
