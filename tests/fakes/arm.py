@@ -19,16 +19,15 @@ pricings: [{name, pricingTier, ...}], policy_assignments: [ARM JSON]}]; ``policy
 Standalone (for the demo): ``python -m tests.fakes.arm scanner/demo/azure_estate.json --port 8767``.
 """
 
-import argparse
 import base64
 import copy
-import json
 import math
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.fakes.server import FakeHandler, FakeServer, serve_main
 
 HIDDEN = ("createdTime", "transparentDataEncryption", "encryptionProtector")
 ROUTES = [  # (route name, method, path pattern); first match wins
@@ -44,7 +43,7 @@ ROUTES = [  # (route name, method, path pattern); first match wins
 ]
 
 
-class ArmFake:
+class ArmFake(FakeServer):
     """The estate plus the HTTP server that serves it. Use as a context manager or start()/stop()."""
 
     def __init__(self, estate: dict, port: int = 0):
@@ -54,21 +53,7 @@ class ArmFake:
         self._lock = threading.Lock()
         self._throttle = dict(self.estate.get("throttle", {}))
         self._quota_used, self._window_start = 0, None
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> "ArmFake":
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    __enter__ = start
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(ArmHandler, port)
 
     # -- estate views -------------------------------------------------------------------------
     def subscription(self, sub_id: str) -> dict | None:
@@ -258,52 +243,21 @@ def _error(status: int, code: str, message: str, headers: dict | None = None) ->
     return status, headers or {}, {"error": {"code": code, "message": message}}
 
 
-def _handler(fake: ArmFake):
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            fake.requests.append((method, parts.path))
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length)) if length else None
-            if not (self.headers.get("Authorization") or "").startswith("Bearer "):
-                status, headers, answer = _error(401, "AuthenticationFailed", "no bearer token")
-            else:
-                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-                status, headers, answer = fake.answer(method, parts.path, query, body)
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+class ArmHandler(FakeHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection
+    do_POST = FakeHandler.do_GET
 
-        def do_GET(self):
-            self._serve("GET")
-
-        def do_POST(self):
-            self._serve("POST")
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve an Azure estate as a fake ARM + Resource Graph")
-    parser.add_argument("estate", help="estate JSON file")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = a free one)")
-    args = parser.parse_args()
-    with open(args.estate, encoding="utf-8") as handle:
-        fake = ArmFake(json.load(handle), args.port)
-    print(fake.url, flush=True)
-    try:
-        fake.server.serve_forever()
-    except KeyboardInterrupt:
-        fake.server.server_close()
+    def serve(self) -> None:
+        parts = urlsplit(self.path)
+        self.fake.requests.append((self.command, parts.path))
+        body = self.read_json()
+        if not (self.headers.get("Authorization") or "").startswith("Bearer "):
+            status, headers, answer = _error(401, "AuthenticationFailed", "no bearer token")
+        else:
+            query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            status, headers, answer = self.fake.answer(self.command, parts.path, query, body)
+        self.send_json(status, answer, headers)
 
 
 if __name__ == "__main__":
-    main()
+    serve_main("fake ARM + Resource Graph", ArmFake)

@@ -21,14 +21,12 @@ The estate is camelCase JSON as the API returns it::
 Standalone (for the demo): ``python -m tests.fakes.cloudasset scanner/demo/gcp_estate.json --port 8766``.
 """
 
-import argparse
-import json
 import re
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.server import FakeHandler, FakeServer, serve_main
 
 PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project"
 SEARCH = re.compile(r"^/v1/((?:organizations|folders|projects)/[^/:]+):searchAllResources$")
@@ -43,10 +41,13 @@ class ApiError(Exception):
         self.code = code
 
 
-class FakeCloudAsset:
-    """The estate plus the knobs tests turn: page size, 403s, 429s. Records every request."""
+class FakeCloudAsset(FakeServer):
+    """The estate plus the knobs tests turn: page size, 403s, 429s. Records every request.
 
-    def __init__(self, estate: dict, *, max_page_size: int = 500, retry_after: int = 1):
+    Use as a context manager or start()/stop().
+    """
+
+    def __init__(self, estate: dict, port: int = 0, *, max_page_size: int = 500, retry_after: int = 1):
         self.estate = estate
         self.max_page_size = max_page_size
         self.retry_after = retry_after
@@ -55,18 +56,7 @@ class FakeCloudAsset:
         self.requests: list[tuple[str, str, dict]] = []  # (kind, path, query params)
         self.authorizations: set[str] = set()  # Authorization headers seen
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------------
-    def start(self, port: int = 0) -> str:
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        super().__init__(CloudAssetHandler, port)
 
     # -- lookups -----------------------------------------------------------------------------
     def _projects(self) -> list[dict]:
@@ -175,45 +165,17 @@ def _query_terms(query: str) -> list[tuple[str, str]]:
     return terms
 
 
-def _handler(fake: FakeCloudAsset):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go out in separate writes
+class CloudAssetHandler(FakeHandler):
+    json_type = "application/json; charset=UTF-8"
 
-        def do_GET(self):  # noqa: N802 - http.server naming
-            url = urlsplit(self.path)
-            try:
-                self._send(200, fake.answer(url.path, parse_qs(url.query), self.headers.get("Authorization", "")))
-            except ApiError as exc:
-                extra = {"Retry-After": str(fake.retry_after)} if exc.code == 429 else {}
-                body = {"error": {"code": exc.code, "message": str(exc), "status": STATUS[exc.code]}}
-                self._send(exc.code, body, extra)
-
-        def _send(self, code: int, body: dict, headers: dict | None = None):
-            data = json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve a GCP estate as a fake Cloud Asset + Org Policy API")
-    parser.add_argument("estate", type=Path, help="estate JSON (see the module docstring)")
-    parser.add_argument("--port", type=int, default=8766)
-    args = parser.parse_args()
-    fake = FakeCloudAsset(json.loads(args.estate.read_text(encoding="utf-8")))
-    print(f"fake Cloud Asset + Org Policy API on {fake.start(args.port)}; Ctrl-C stops", flush=True)
-    threading.Event().wait()
+    def serve(self) -> None:
+        url = urlsplit(self.path)
+        try:
+            self.send_json(200, self.fake.answer(url.path, parse_qs(url.query), self.headers.get("Authorization", "")))
+        except ApiError as exc:
+            extra = {"Retry-After": str(self.fake.retry_after)} if exc.code == 429 else {}
+            self.send_json(exc.code, {"error": {"code": exc.code, "message": str(exc), "status": STATUS[exc.code]}}, extra)
 
 
 if __name__ == "__main__":
-    main()
+    serve_main("fake Cloud Asset + Org Policy API", FakeCloudAsset, port=8766)

@@ -20,18 +20,19 @@ Routes: organization, users, mailboxSettings, groupSettings, teamwork, groups, c
 filesFolder, groupDrive, sites, sharepointSettings, reportSettings, servicePrincipals, reports,
 download, exo.
 
-Standalone (for the demo): ``python tests/fakes/graph.py scanner/demo/m365_tenant.json [--port N]``.
+Standalone (for the demo; use the URL as both graph_endpoint and exchange_endpoint):
+``python -m tests.fakes.graph scanner/demo/m365_tenant.json [--port N]``.
 """
 
-import argparse
 import copy
 import csv
 import io
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from tests.fakes.server import FakeHandler, FakeServer, serve_main
 
 INTERNAL = ("mailboxSettings", "mailbox404", "channels", "drive", "filesFolder")
 USER_DEFAULT = ("id", "displayName", "mail", "userPrincipalName", "givenName", "surname", "jobTitle",
@@ -71,7 +72,7 @@ def select(item: dict, query: dict, default: tuple[str, ...] | None = None) -> d
     return strip(item) if not fields else {k: v for k, v in strip(item).items() if k in fields}
 
 
-class GraphFake:
+class GraphFake(FakeServer):
     """The tenant plus the HTTP server serving it. Use as a context manager or start()/stop()."""
 
     def __init__(self, tenant: dict, port: int = 0):
@@ -79,21 +80,7 @@ class GraphFake:
         self.requests: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._throttle = dict(self.tenant.get("throttle", {}))
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> "GraphFake":
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    __enter__ = start
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(GraphHandler, port)
 
     def answer(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict, dict | str]:
         path = re.sub("/+", "/", path)
@@ -209,52 +196,23 @@ class GraphFake:
         return 200, {}, {"value": self.tenant.get("exchangeAdmin", {}).get(cmdlet, [])}
 
 
-def _handler(fake: GraphFake):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class GraphHandler(FakeHandler):
+    do_POST = FakeHandler.do_GET
 
-        def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}") if length else None
-            fake.requests.append((method, self.path))
-            if not parts.path.startswith("/download/") and not self.headers.get("Authorization", "").startswith("Bearer "):
-                status, headers, payload = odata_error(401, "InvalidAuthenticationToken", "Access token is empty.")
-            else:
-                status, headers, payload = fake.answer(method, unquote(parts.path), query, body)
-            data = payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode()
-            self.send_response(status)
-            headers = {"Content-Type": "application/json"} | headers if not isinstance(payload, str) else headers
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self):
-            self._serve("GET")
-
-        def do_POST(self):
-            self._serve("POST")
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve a tenant file as a fake Microsoft Graph")
-    parser.add_argument("tenant")
-    parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args()
-    with open(args.tenant, encoding="utf-8") as f:
-        fake = GraphFake(json.load(f), args.port)
-    print(f"fake Graph for tenant {fake.tenant.get('tenant_id')} on {fake.url} "
-          f"(graph_endpoint = \"{fake.url}\", exchange_endpoint = \"{fake.url}\")", flush=True)
-    fake.server.serve_forever()
+    def serve(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        body = self.read_json()
+        self.fake.requests.append((self.command, self.path))
+        if not parts.path.startswith("/download/") and not self.headers.get("Authorization", "").startswith("Bearer "):
+            status, headers, payload = odata_error(401, "InvalidAuthenticationToken", "Access token is empty.")
+        else:
+            status, headers, payload = self.fake.answer(self.command, unquote(parts.path), query, body)
+        if isinstance(payload, str):
+            self.send(status, headers, payload.encode("utf-8"))
+        else:
+            self.send(status, {"Content-Type": "application/json"} | headers, json.dumps(payload).encode())
 
 
 if __name__ == "__main__":
-    main()
+    serve_main("fake Microsoft Graph + Exchange Online admin API", GraphFake, port=8765)

@@ -5,34 +5,20 @@ Exchange: ``GET /owa/`` answers 302 to ``/owa/auth/logon.aspx`` and both answers
 SharePoint: every path answers 401 with ``MicrosoftSharePointTeamServices: 16.0.0.<build>``.
 A ``None`` version sends no header. Plain http on 127.0.0.1 (loopback is allowed without TLS).
 
-Standalone: ``python tests/fakes/onprem.py --exchange 15.2.2562.17 --sharepoint 16.0.0.14326``
+Standalone: ``python -m tests.fakes.onprem --exchange 15.2.2562.17 --sharepoint 16.0.0.14326``
 """
 
 import argparse
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.fakes.server import FakeHandler, FakeServer, serve
 
 
-class OnpremFake:
+class OnpremFake(FakeServer):
     def __init__(self, kind: str, version: str | None, owa_header_on_redirect: bool = True, port: int = 0):
         self.kind, self.version, self.on_redirect = kind, version, owa_header_on_redirect
         self.requests: list[str] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.url = f"{base}/owa/" if kind == "exchange" else f"{base}/"
-
-    def start(self) -> "OnpremFake":
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    __enter__ = start
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(OnpremHandler, port)
+        self.url += "/owa/" if kind == "exchange" else "/"
 
     def answer(self, path: str) -> tuple[int, dict]:
         if self.kind == "sharepoint":
@@ -48,23 +34,10 @@ class OnpremFake:
         return {name: self.version} if self.version else {}
 
 
-def _handler(fake: OnpremFake):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self):
-            fake.requests.append(self.path)
-            status, headers = fake.answer(self.path)
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
+class OnpremHandler(FakeHandler):
+    def serve(self) -> None:
+        self.fake.requests.append(self.path)
+        self.send(*self.fake.answer(self.path))
 
 
 def main() -> None:
@@ -72,10 +45,7 @@ def main() -> None:
     parser.add_argument("--exchange", default="15.2.2562.17")
     parser.add_argument("--sharepoint", default="16.0.0.14326")
     args = parser.parse_args()
-    fakes = [OnpremFake("exchange", args.exchange).start(), OnpremFake("sharepoint", args.sharepoint).start()]
-    for fake in fakes:
-        print(f"{fake.kind}: {fake.url}", flush=True)
-    threading.Event().wait()
+    serve({"exchange": OnpremFake("exchange", args.exchange), "sharepoint": OnpremFake("sharepoint", args.sharepoint)})
 
 
 if __name__ == "__main__":

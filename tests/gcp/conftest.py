@@ -52,10 +52,8 @@ def estate() -> dict:
 
 @pytest.fixture
 def fake(estate):
-    server = FakeCloudAsset(estate)
-    server.url = server.start()
-    yield server
-    server.stop()
+    with FakeCloudAsset(estate) as server:
+        yield server
 
 
 @pytest.fixture

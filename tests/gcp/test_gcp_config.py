@@ -95,13 +95,10 @@ def test_bad_config(fields, problem):
 
 def test_demo_estate(config):
     demo = json.loads((ROOT / "scanner/demo/gcp_estate.json").read_text(encoding="utf-8"))
-    server = FakeCloudAsset(demo)
-    url = server.start()
-    try:
-        cfg = config("organizations/615280049123").model_copy(update={"asset_endpoint": url, "orgpolicy_endpoint": url})
+    with FakeCloudAsset(demo) as server:
+        cfg = config("organizations/615280049123").model_copy(
+            update={"asset_endpoint": server.url, "orgpolicy_endpoint": server.url})
         rows = list(GcpConnector(cfg, ScanContext(), retry_initial=0.01).collect())
-    finally:
-        server.stop()
     resources = [r for r in rows if isinstance(r, Resource)]
     assert {"europe-west4", "eu", "eur5", "us", "asia-east2", "global"} <= {r.region for r in resources}
     assert {r.key_custody for r in resources if r.stores_data} == {"provider", "customer", "external"}
