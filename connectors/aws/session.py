@@ -70,6 +70,7 @@ class Call:
 
 
 XML_ERROR = re.compile(r"<Code>([^<]+)</Code>\s*<Message>([^<]*)</Message>")
+HTML_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -87,6 +88,8 @@ def describe_error(exc: BaseException) -> str:
         code, message = str(error.get("Code")), str(error.get("Message") or exc)
         if code.isdigit() and (xml := XML_ERROR.search(message)):
             code, message = xml.group(1), f"{xml.group(2)} (HTTP {code})"
+        elif code.isdigit() and (page := HTML_TITLE.search(message)):  # an HTML error page
+            message = page.group(1)
         return " ".join(f"{code}: {message}".split())
     return " ".join(f"{type(exc).__name__}: {exc}".split())
 
