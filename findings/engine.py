@@ -2,8 +2,9 @@
 
 Order of work for one scan:
 1. the packs' controls and the checks' SQL are copied into ``pack_control`` and ``check_source``;
-2. each check runs once (once per control when its SQL uses ``:control_id``) and every row
-   becomes one finding per control that maps to the check; extra columns become evidence;
+2. for each control, each of its checks runs inside the database as ``INSERT INTO finding
+   SELECT ... FROM (<check SQL>)``: every row becomes one finding, its extra columns the evidence
+   (a JSON object); nothing passes through Python, so a million findings cost no memory;
 3. controls without checks get one ``manual`` finding;
 4. the rules in ``policies/rules/`` run as SQL, in this order: ``error`` and ``error_added``
    (failed collections turn account-level findings into ``error``, or add one), ``transition``
@@ -14,9 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
-from connectors.base import json_safe
 from findings.packs import STATUSES, Check, Control, Pack, load_checks, parameters
 from policies import ROOT
 from scanner.db import Writer
@@ -62,15 +62,39 @@ def run_check(engine: Engine, check: Check, params: Params, control_id: str | No
             yield row
 
 
-def _finding(pack: Pack, control: Control, check: Check, row: dict, scan_id: int) -> dict:
-    evidence = {k: json_safe(v) for k, v in row.items() if k not in REQUIRED_COLUMNS and k != "severity"}
-    message = row["message"] or ""
-    if row["status"] == "manual" and control.manual and not check.providers:  # organisation-level: attestation
-        message = f"{message} {control.manual}".strip()
-    return {"scan_id": scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id,
-            "status": row["status"], "check_status": row["status"], "severity": row.get("severity") or control.severity,
-            "message": message, "deadline": None, "provider": row["provider"], "account_id": row["account_id"],
-            "resource_id": row["resource_id"], "explain_id": None, "evidence": evidence or None}
+def _evidence(dialect: str, columns: list[str]) -> str:
+    """SQL building the evidence JSON object from the check's extra columns."""
+    if not columns:
+        return "null"
+    function = "json_build_object" if dialect == "postgresql" else "json_object"
+    pairs = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}', q.\"{c}\"" for c in columns)
+    return f"{function}({pairs})"
+
+
+def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check, params: Params) -> None:
+    """Judge in the database: one finding per row of the check's SQL, extra columns as evidence."""
+    binds = params.for_sql(check.sql, control.id)
+    columns = list(conn.execute(text(f"select * from (\n{check.sql}\n) q limit 0"), binds).keys())
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise CheckError(f"check {check.id}: SQL does not return column(s) {', '.join(missing)}")
+    severity = "coalesce(q.severity, :severity)" if "severity" in columns else ":severity"
+    guidance = control.manual if control.manual and not check.providers else None  # organisation-level: attestation
+    message = "case when q.status = 'manual' then q.message || ' ' || :guidance else q.message end" if guidance \
+        else "q.message"
+    evidence = _evidence(conn.dialect.name, [c for c in columns if c not in REQUIRED_COLUMNS and c != "severity"])
+    conn.execute(text(
+        "insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message,"
+        " provider, account_id, resource_id, evidence)"
+        f" select :scan_id, :pack, :control_id, :check_id, q.status, q.status, {severity}, {message},"
+        f" q.provider, q.account_id, q.resource_id, {evidence} from (\n{check.sql}\n) q"),
+        binds | {"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id,
+                 "severity": control.severity, "guidance": guidance})
+    wrong = conn.execute(text("select distinct check_status from finding where scan_id = :s and check_id = :c"),
+                         {"s": params.scan_id, "c": check.id}).scalars().all()
+    if set(wrong) - set(STATUSES):
+        raise CheckError(f"check {check.id}: status {sorted(set(wrong) - set(STATUSES))[0]!r} is not one of "
+                         f"{', '.join(STATUSES)}")
 
 
 def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check], scan_id: int) -> None:
@@ -114,16 +138,11 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
     writer = Writer(engine, params.scan_id)
     write_metadata(writer, packs, used, params.scan_id)
     writer.flush()  # checks may read pack_control
-    for check in used.values():
-        targets = [(pack, control) for pack in packs for control in pack.control if check.id in control.checks]
-        if "control_id" in parameters(check.sql):
-            for pack, control in targets:
-                for row in run_check(engine, check, params, control.id):
-                    writer.add_values(Finding, _finding(pack, control, check, row, params.scan_id))
-            continue
-        for row in run_check(engine, check, params):
-            for pack, control in targets:
-                writer.add_values(Finding, _finding(pack, control, check, row, params.scan_id))
+    with engine.begin() as conn:
+        for pack in packs:
+            for control in pack.control:
+                for check_id in control.checks:
+                    insert_findings(conn, pack, control, used[check_id], params)
     for pack in packs:
         for control in pack.control:
             if not control.checks:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, insert, text
@@ -53,6 +54,12 @@ def create_schema(engine: Engine) -> None:
             conn.execute(text(statement))
 
 
+@cache
+def _columns(table: type[SQLModel]) -> tuple[str, ...]:
+    """The columns a row of this table fills (all but the generated id)."""
+    return tuple(name for name in table.__table__.columns.keys() if name != "id")
+
+
 class Writer:
     """Buffers rows per table and inserts them in batches; never one commit per row."""
 
@@ -63,8 +70,9 @@ class Writer:
 
     def add(self, row: SQLModel) -> None:
         table = type(row)
-        values = {name: getattr(row, name) for name in table.__table__.columns.keys() if name != "id"}
-        if "scan_id" in values:
+        columns = _columns(table)
+        values = {name: row.__dict__.get(name) for name in columns}
+        if "scan_id" in columns:
             values["scan_id"] = self.scan_id
         self.add_values(table, values)
 

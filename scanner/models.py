@@ -193,8 +193,9 @@ class RegisterService(SQLModel, table=True):
     """Register snapshot: one cloud service (account) as the organisation records it."""
 
     __tablename__ = "register_service"
+    __table_args__ = (Index("ix_register_service_account", "scan_id", "provider", "account_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    scan_id: int = Field(foreign_key="scan.id", index=True)
+    scan_id: int = Field(foreign_key="scan.id")
     provider: str
     account_id: str
     name: str

@@ -1,5 +1,12 @@
 -- RBC26-JURISDICTION: one row per discovered cloud service, with concentration figures: the
 -- provider's share of all resources and of all services found in this scan.
+with per_provider as (
+  select provider, count(*) as resources from resource where scan_id = :scan_id group by provider
+),
+services as (
+  select provider, count(*) as services from account
+  where scan_id = :scan_id and kind <> 'onprem-endpoint' group by provider
+)
 select a.provider, a.account_id, null as resource_id,
   case
     when coalesce(c.eea, false) then 'pass'
@@ -19,12 +26,14 @@ select a.provider, a.account_id, null as resource_id,
       || ' jurisdiction; the risk assessment does not cover jurisdiction'
   end as message,
   p.jurisdiction, rs.material, rs.risk_assessment_ref, rs.risk_covers_jurisdiction,
-  (select count(*) from resource r where r.scan_id = a.scan_id and r.provider = a.provider) as provider_resources,
-  (select count(*) from resource r where r.scan_id = a.scan_id) as all_resources,
-  (select count(*) from account o where o.scan_id = a.scan_id and o.provider = a.provider) as provider_services,
-  (select count(*) from account o where o.scan_id = a.scan_id and o.kind <> 'onprem-endpoint') as all_services
+  coalesce(pp.resources, 0) as provider_resources,
+  (select coalesce(sum(resources), 0) from per_provider) as all_resources,
+  coalesce(sv.services, 0) as provider_services,
+  (select coalesce(sum(services), 0) from services) as all_services
 from account a
 left join ref_provider p on p.provider = a.provider
 left join ref_country c on c.iso2 = p.jurisdiction
 left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
+left join per_provider pp on pp.provider = a.provider
+left join services sv on sv.provider = a.provider
 where a.scan_id = :scan_id and a.kind <> 'onprem-endpoint'
