@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from connectors.azure.collect import AzureConnector
 from connectors.azure.config import AzureConfig
 from connectors.base import ScanContext
