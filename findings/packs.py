@@ -8,16 +8,14 @@ resource_id, status, message`` (optionally ``severity``); every other column is 
 
 import hashlib
 import re
-import tomllib
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policies import CHECKS_DIR, PACKS_DIR
-from scanner.errors import UserError, from_validation
+from scanner.errors import UserError, read_toml
 from scanner.register import Classification
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -88,23 +86,12 @@ class Pack(Strict):
         return self.pack.id
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
-
-
 @cache
 def load_checks() -> dict[str, Check]:
     checks = {}
     for meta in sorted(CHECKS_DIR.glob("*.toml")):
-        sql_path = meta.with_suffix(".sql")
-        data = _read_toml(meta) | {"id": meta.stem, "sql": sql_path.read_text(encoding="utf-8").strip().rstrip(";")}
-        try:
-            checks[meta.stem] = Check.model_validate(data)
-        except ValidationError as exc:
-            raise from_validation(meta, exc) from None
+        sql = meta.with_suffix(".sql").read_text(encoding="utf-8").strip().rstrip(";")
+        checks[meta.stem], _ = read_toml(meta, Check, {"id": meta.stem, "sql": sql})
     return checks
 
 
@@ -113,10 +100,7 @@ def load_packs() -> dict[str, Pack]:
     checks = load_checks()
     packs = {}
     for path in sorted(PACKS_DIR.glob("*.toml")):
-        try:
-            pack = Pack.model_validate(_read_toml(path))
-        except ValidationError as exc:
-            raise from_validation(path, exc) from None
+        pack, _ = read_toml(path, Pack)
         for control in pack.control:
             missing = [c for c in control.checks if c not in checks]
             if missing:

@@ -1,10 +1,9 @@
 """The scanner configuration (TOML). Every key is shown in config.example.toml."""
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from connectors.aws.config import AwsConfig
 from connectors.azure.config import AzureConfig
@@ -12,7 +11,7 @@ from connectors.config import Strict
 from connectors.gcp.config import GcpConfig
 from connectors.m365.config import M365Config
 from connectors.onprem.config import OnpremConfig
-from scanner.errors import UserError, from_validation
+from scanner.errors import UserError, read_toml
 
 PACKS = ("jenv-aenm-2025", "rijksbreed-2022", "rijksbreed-2026")
 
@@ -56,16 +55,7 @@ class Config(Strict):
 
 def load_config(path: Path) -> Config:
     """Read and validate the config; relative paths in it are relative to the file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation(path, exc) from None
+    config, _ = read_toml(path, Config)
     names = [source.name for source in config.sources()]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:

@@ -1,8 +1,12 @@
-"""Errors shown to the user as one line, without a traceback."""
+"""Errors shown to the user as one line, and reading the TOML files they come from."""
 
+import tomllib
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class UserError(Exception):
@@ -16,3 +20,18 @@ def from_validation(path: Path | str, exc: ValidationError) -> UserError:
     message = err["msg"].removeprefix("Value error, ")
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return UserError(f"{path}: {where}: {message}{more}")
+
+
+def read_toml(path: Path, model: type[Model], extra: dict | None = None) -> tuple[Model, str]:
+    """Read a TOML file into a validated model (plus ``extra`` fields); returns it with the file's text."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise UserError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return model.model_validate(data | (extra or {})), text
+    except ValidationError as exc:
+        raise from_validation(path, exc) from None

@@ -1,16 +1,15 @@
 """The register: what no API shows, kept by the security office (see register.example.toml)."""
 
 import hashlib
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from connectors.config import Strict
 from scanner import models
-from scanner.errors import UserError, from_validation
+from scanner.errors import UserError, read_toml
 
 CLASSIFICATIONS = (
     "openbaar", "intern", "persoonsgegevens", "bijzondere-persoonsgegevens", "basisregistratie-bron",
@@ -113,17 +112,7 @@ class Register(Strict):
 
 def load_register(path: Path, known_controls: set[str]) -> tuple[Register, str]:
     """Read and validate the register; returns it with its verbatim text."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        register = Register.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation(path, exc) from None
+    register, text = read_toml(path, Register)
     for table in ("explain", "attestation"):
         for index, entry in enumerate(getattr(register, table)):
             if entry.control not in known_controls:
