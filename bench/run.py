@@ -1,0 +1,204 @@
+"""Benchmark: ingest a synthetic inventory, derive its facts and judge it with every pack.
+
+    python bench/run.py --resources 100000 [--database sqlite:///path] [--seed 1] [--dicts]
+                        [--profile] [--detail]
+
+Prints one line per phase (seconds, rows, rows/s, peak RSS so far) and the findings per status.
+The ingest phase includes producing the rows (building SQLModel instances, as connectors do);
+that share is shown on its own line. ``--dicts`` hands plain dicts to ``Writer.add_values``
+instead, ``--profile`` prints the top 25 cumulative cProfile entries per phase, and ``--detail``
+prints the time of each check's SQL and of the slowest statements.
+"""
+
+import argparse
+import cProfile
+import pstats
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import Engine, event  # noqa: E402
+
+from bench import synthetic  # noqa: E402
+from findings.engine import Params, evaluate, run_check  # noqa: E402
+from findings.facts import derive_facts  # noqa: E402
+from findings.packs import load_checks, load_packs  # noqa: E402
+from findings.reference import load_reference  # noqa: E402
+from scanner.db import Writer, connect, create_schema  # noqa: E402
+from scanner.models import Scan  # noqa: E402
+from scanner.register import register_rows  # noqa: E402
+
+STARTED = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+class Timed:
+    """An iterator that adds up the time spent producing its items."""
+
+    def __init__(self, items: Iterator):
+        self.items, self.seconds = items, 0.0
+
+    def __iter__(self):
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(self.items)
+            except StopIteration:
+                self.seconds += time.perf_counter() - start
+                return
+            self.seconds += time.perf_counter() - start
+            yield item
+
+
+class Statements:
+    """Time per SQL statement (by its first line), from the engine's cursor events.
+
+    A streamed SELECT is only timed up to its first row; --detail re-runs the checks for those."""
+
+    def __init__(self, engine: Engine):
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_start"] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        label = next((line.strip() for line in statement.splitlines() if line.strip()), "")[:90]
+        self.seconds[label] += time.perf_counter() - conn.info.pop("bench_start")
+        self.calls[label] += 1
+
+    def top(self, count: int = 12) -> list[tuple[str, float, int]]:
+        ranked = sorted(self.seconds.items(), key=lambda item: -item[1])[:count]
+        return [(label, seconds, self.calls[label]) for label, seconds in ranked]
+
+
+class Phases:
+    """Runs named phases, timing them and (with profile) profiling each one."""
+
+    def __init__(self, profile: bool):
+        self.profile, self.lines = profile, []
+
+    @contextmanager
+    def phase(self, name: str, rows: Callable[[], int]):
+        profiler = cProfile.Profile() if self.profile else None
+        start, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        yield
+        if profiler:
+            profiler.disable()
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        self.lines.append((name, seconds, cpu, rows(), peak_rss_mib()))
+        if profiler:
+            print(f"\n--- profile: {name} (top 25 by cumulative time)")
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+
+    def print(self, produced: float) -> None:
+        print(f"\n{'phase':<22}{'seconds':>9}{'CPU s':>8}{'rows':>12}{'rows/s':>11}{'peak RSS MiB':>14}")
+        for name, seconds, cpu, rows, rss in self.lines:
+            print(f"{name:<22}{seconds:>9.1f}{cpu:>8.1f}{rows:>12,}{rows / seconds if seconds else 0:>11,.0f}{rss:>14,.0f}")
+            if name == "ingest":
+                print(f"{'  producing rows':<22}{produced:>9.1f}")
+        total = sum(seconds for name, seconds, *_rest in self.lines if name != "setup")
+        print(f"{'ingest+facts+evaluate':<22}{total:>9.1f}   (without producing rows: {total - produced:.1f})")
+
+
+def new_scan(engine: Engine) -> int:
+    writer = Writer(engine, 0)
+    writer.add_values(Scan, {"started_at": STARTED, "status": "running", "tool_version": "bench",
+                             "organisation_profile": "ministry", "config_sha256": "0" * 64})
+    writer.flush()
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("select max(id) from scan").scalar_one()
+
+
+def per_check(engine: Engine, packs: list, params: Params) -> None:
+    """Re-run each check's SQL alone, reading every row: the SQL share of the evaluate phase."""
+    used = {cid: load_checks()[cid] for pack in packs for control in pack.control for cid in control.checks}
+    print(f"\n{'check (SQL alone, rows read)':<36}{'seconds':>9}{'rows':>12}")
+    for check in used.values():
+        control = next(c.id for pack in packs for c in pack.control if check.id in c.checks)
+        start, rows = time.perf_counter(), sum(1 for _ in run_check(engine, check, params, control))
+        print(f"{check.id:<36}{time.perf_counter() - start:>9.2f}{rows:>12,}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--resources", type=int, default=100_000, help="number of synthetic resources")
+    parser.add_argument("--database", help="SQLAlchemy URL of a new database (default: a temporary SQLite file)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dicts", action="store_true", help="write dicts with Writer.add_values, not SQLModel rows")
+    parser.add_argument("--profile", action="store_true", help="print the top 25 cProfile entries per phase")
+    parser.add_argument("--detail", action="store_true", help="print time per check SQL and slowest statements")
+    args = parser.parse_args(argv)
+    scratch = None if args.database else Path(tempfile.mkdtemp(prefix="wolkenwacht-bench-"))
+    url = args.database or f"sqlite:///{scratch / 'bench.db'}"
+    if url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).exists():
+        parser.error(f"--database: {url} already exists; the benchmark needs a fresh inventory")
+    try:
+        run(args, url)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch)
+
+
+def run(args, url: str) -> None:
+    engine, phases = connect(url), Phases(args.profile)
+    statements = Statements(engine)
+    packs = list(load_packs().values())
+    counts: dict[str, int] = {}
+    with phases.phase("setup", lambda: counts["register"]):
+        create_schema(engine)
+        load_reference(engine)
+        scan_id = new_scan(engine)
+        writer = Writer(engine, scan_id)
+        writer.add_all(register_rows(synthetic.register(args.resources, args.seed), scan_id))
+        writer.flush()
+        counts["register"] = sum(writer.counts.values())
+    rows = synthetic.inventory(args.resources, args.seed)
+    produced = Timed(rows if args.dicts else synthetic.as_models(rows))
+    writer = Writer(engine, scan_id)
+    with phases.phase("ingest", lambda: sum(writer.counts.values())):
+        if args.dicts:
+            for table, values in produced:
+                writer.add_values(table, values | {"scan_id": scan_id})
+        else:
+            writer.add_all(produced)
+        writer.flush()
+    with phases.phase("facts", lambda: counts["facts"]):
+        counts["facts"] = derive_facts(engine, scan_id, "classification")
+    params = Params(scan_id=scan_id, scan_date=STARTED.date(), profile="ministry")
+    with phases.phase("evaluate", lambda: sum(counts["findings"].values())):
+        counts["findings"] = evaluate(engine, packs, params)
+    print(f"\n{args.resources:,} resources, {dict(writer.counts)}, database {url}")
+    phases.print(produced.seconds)
+    print("\nfindings: " + ", ".join(f"{status} {n:,}" for status, n in sorted(counts["findings"].items())))
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        print(f"database size: {size / 2**20:,.0f} MiB (with WAL)")
+    if args.detail:
+        print(f"\n{'slowest statements (first line)':<92}{'seconds':>9}{'calls':>7}")
+        for label, seconds, calls in statements.top():
+            print(f"{label:<92}{seconds:>9.2f}{calls:>7}")
+        per_check(engine, packs, params)
+
+
+if __name__ == "__main__":
+    main()
