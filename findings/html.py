@@ -19,7 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from sqlalchemy import Engine, func, select
 
-from findings.packs import SEVERITIES, STATUSES
+from findings.packs import SEVERITIES
+from scanner.models import STATUSES
 from findings.report import check_lang, collection_errors, finding_filter, iso, iter_findings, scan_dict
 from scanner.models import Finding, PackControl
 

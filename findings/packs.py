@@ -20,7 +20,6 @@ from scanner.register import Classification
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-STATUSES = ("pass", "fail", "transition", "explained", "manual", "not_applicable", "error")
 
 
 class Strict(BaseModel):

@@ -18,11 +18,12 @@ from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from findings.packs import SEVERITIES, STATUSES, load_packs
+from findings.packs import SEVERITIES, load_packs
 from findings.report import latest_scan_id, write_report
 from scanner.config import PACKS, Config, load_config
 from scanner.db import connect_readonly
 from scanner.errors import UserError
+from scanner.models import STATUSES
 
 err = Console(stderr=True)
 out = Console()

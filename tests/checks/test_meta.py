@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from findings.engine import REQUIRED_COLUMNS, RULES, Params, rule_sql, run_check
+from findings.engine import REQUIRED_COLUMNS, RULES, CheckError, Params, insert_findings, rule_sql, run_check
 from findings.facts import derive_facts
-from findings.packs import STATUSES, load_checks, load_packs
+from findings.packs import Check, load_checks, load_packs
+from scanner.models import STATUSES
 from policies import CHECKS_DIR
 
 from .golden import golden_estate, stored
@@ -146,3 +147,15 @@ def _constants(tree: ast.Module) -> str:
 
 def test_coverage_names_only_known_checks():
     assert sorted(set(COVERAGE) - set(load_checks())) == []
+
+
+def test_a_status_outside_the_contract_is_refused(tmp_path):
+    engine, scan_id = stored(tmp_path, golden_estate())
+    derive_facts(engine, scan_id, "classification")
+    pack = load_packs()["rijksbreed-2026"]
+    control = next(c for c in pack.control if c.id == "RBC26-EEA")
+    check = Check(id="bad", description="returns an unknown status", providers=("aws",),
+                  sql="select provider, account_id, id as resource_id, 'ok' as status, 'fine' as message"
+                      " from resource where scan_id = :scan_id")
+    with engine.begin() as conn, pytest.raises(CheckError, match="check bad: returned a status that is not one of"):
+        insert_findings(conn, pack, control, check, Params(scan_id, SCAN_DATE, "ministry"))
