@@ -1,5 +1,6 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -50,7 +51,7 @@ def create_schema(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
     views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
     with engine.begin() as conn:
-        for statement in filter(str.strip, views.split(";")):
+        for statement in filter(str.strip, re.sub(r"--[^\n]*", "", views).split(";")):
             conn.execute(text(statement))
 
 

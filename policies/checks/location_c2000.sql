@@ -1,15 +1,10 @@
--- RBC22-C2000: one row per resource; fails on any country, or a provider jurisdiction, that
--- ref_country flags as a state with an offensive cyber programme against Dutch interests.
+-- RBC22-C2000: one row per resource; fails on any country (in_ocp_state, from the view
+-- resource_location), or a provider jurisdiction, that ref_country flags as a state with an
+-- offensive cyber programme against Dutch interests.
 with located as (
-  select r.provider, r.account_id, r.id as resource_id, r.region, f.location_kind, f.countries,
-    p.jurisdiction,
-    case when exists (select 1 from fact_resource_country rc join ref_country c on c.iso2 = rc.country
-                       where rc.resource_id = r.id and c.offensive_cyber_programme) then 1 else 0 end as in_ocp_state,
-    case when exists (select 1 from ref_country c where c.iso2 = p.jurisdiction and c.offensive_cyber_programme)
-         then 1 else 0 end as ocp_supplier
-  from resource r join fact_resource f on f.resource_id = r.id
-  left join ref_provider p on p.provider = r.provider
-  where r.scan_id = :scan_id
+  select l.*, case when exists (select 1 from ref_country c where c.iso2 = l.jurisdiction and c.offensive_cyber_programme)
+                   then 1 else 0 end as ocp_supplier
+  from resource_location l where l.scan_id = :scan_id
 )
 select provider, account_id, resource_id,
   case

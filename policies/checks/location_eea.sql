@@ -1,12 +1,5 @@
--- RBC26-EEA: one row per resource. Countries come from fact_resource_country (ref_region);
--- a country missing from ref_country counts as outside the EEA.
-with located as (
-  select r.provider, r.account_id, r.id as resource_id, r.region, f.location_kind, f.countries,
-    case when exists (select 1 from fact_resource_country rc left join ref_country c on c.iso2 = rc.country
-                       where rc.resource_id = r.id and not coalesce(c.eea, false)) then 1 else 0 end as outside_eea
-  from resource r join fact_resource f on f.resource_id = r.id
-  where r.scan_id = :scan_id
-)
+-- RBC26-EEA: one row per resource; outside_eea comes from the view resource_location.
+with located as (select * from resource_location where scan_id = :scan_id)
 select provider, account_id, resource_id,
   case
     when location_kind in ('global', 'geography', 'unreported') then 'manual'

@@ -1,20 +1,11 @@
 -- RBC22-PERSONAL (condition 9): resources classified as (special) personal data, and resources of
 -- unknown classification outside the EEA and adequacy countries (a person must say what they hold).
--- Adequacy per country: ref_country.adequacy; 'dpf_only' (the US) counts only when the provider is
--- DPF-certified (ref_provider.dpf_certified); 'commercial_only' (CA, JP, KR) is met by a commercial cloud provider.
+-- outside_adequacy comes from the view resource_location (which explains the adequacy rules).
 with located as (
-  select r.provider, r.account_id, r.id as resource_id, r.region, f.location_kind, f.countries,
-    f.classification, f.classification_source, rs.transfer_mechanism, rs.transfer_dpia_sent,
-    case when exists (
-      select 1 from fact_resource_country rc left join ref_country c on c.iso2 = rc.country
-       where rc.resource_id = r.id
-         and not (coalesce(c.eea, false) or coalesce(c.adequacy, 'none') in ('full', 'commercial_only')
-                  or (coalesce(c.adequacy, 'none') = 'dpf_only' and coalesce(p.dpf_certified, false))))
-    then 1 else 0 end as outside_adequacy
-  from resource r join fact_resource f on f.resource_id = r.id
-  left join ref_provider p on p.provider = r.provider
-  left join register_service rs on rs.scan_id = r.scan_id and rs.provider = r.provider and rs.account_id = r.account_id
-  where r.scan_id = :scan_id
+  select l.*, rs.transfer_mechanism, rs.transfer_dpia_sent
+  from resource_location l
+  left join register_service rs on rs.scan_id = l.scan_id and rs.provider = l.provider and rs.account_id = l.account_id
+  where l.scan_id = :scan_id
 )
 select provider, account_id, resource_id,
   case
