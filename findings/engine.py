@@ -7,8 +7,9 @@ Order of work for one scan:
    (a JSON object); nothing passes through Python, so a million findings cost no memory;
 3. controls without checks get one ``manual`` finding;
 4. the rules in ``policies/rules/`` run as SQL, in this order: ``error`` and ``error_added``
-   (failed collections turn account-level findings into ``error``, or add one), ``transition``
-   (2026 transition period) and ``explained`` (comply-or-explain entries).
+   (failed collections turn account-level findings into ``error``, or add one),
+   ``nothing_judged`` (a control without findings gets ``not_applicable`` or ``manual``),
+   ``transition`` (2026 transition period) and ``explained`` (comply-or-explain entries).
 """
 
 from collections.abc import Iterable, Iterator
@@ -24,7 +25,7 @@ from scanner.db import Writer
 from scanner.models import STATUSES, CheckSource, Finding, PackControl
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message")
-RULES = ("error", "error_added", "transition", "explained")
+RULES = ("error", "error_added", "nothing_judged", "transition", "explained")
 
 
 class CheckError(Exception):
@@ -118,6 +119,7 @@ def _apply_rules(engine: Engine, packs: Iterable[Pack], params: Params) -> None:
         base = {"scan_id": params.scan_id, "scan_date": params.scan_date.isoformat()}
         conn.execute(text(rule_sql("error")), base)
         conn.execute(text(rule_sql("error_added")), base)
+        conn.execute(text(rule_sql("nothing_judged")), base)
         for pack in packs:
             if not pack.pack.transition:
                 continue

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import text
 
+from findings.packs import load_packs
 from tests.support import add_scan, judge, store
 
 from .golden import AWS, AZURE, GCP, collection, explain, golden_estate, stored
@@ -69,7 +70,28 @@ def golden_findings(tmp_path_factory):
 def test_golden_estate_judged_has_no_failures(golden_findings):
     checked = [f for f in golden_findings if f["check_id"] is not None]
     assert checked and {f["status"] for f in checked} <= {"pass", "not_applicable"}
-    assert {f["status"] for f in golden_findings if f["check_id"] is None} <= {"manual"}
+    assert {f["status"] for f in golden_findings if f["check_id"] is None} <= {"manual", "not_applicable"}
+
+
+# nothing_judged
+
+def test_a_control_no_configured_source_covers_is_manual(golden_findings):
+    finding = one(golden_findings, "JENV25-EXO-VERSION")   # the golden estate has no on-premises endpoint
+    assert (finding["status"], finding["check_id"]) == ("manual", None)
+    assert finding["message"].startswith("No configured source covers this control (checks: onprem_exchange_version)")
+
+
+def test_a_control_nothing_observed_falls_under_is_not_applicable(tmp_path):
+    estate = golden_estate()
+    del estate.resources["azure-health"]                    # the only special personal data
+    finding = one(judged(tmp_path, estate, ("rijksbreed-2022",)), "RBC22-SPECIAL")
+    assert (finding["status"], finding["message"]) == ("not_applicable",
+                                                       "Nothing in the scanned accounts falls under this control")
+
+
+def test_every_control_has_a_finding(golden_findings):
+    controls = {(p.id, c.id) for p in load_packs().values() for c in p.control}
+    assert controls == {(f["pack"], f["control_id"]) for f in golden_findings}
 
 
 # transition
