@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -63,11 +64,11 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            err.print(f"[red]error:[/] {exc}", highlight=False, markup=True)
+            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
             sys.exit(2)
         except SQLAlchemyError as exc:
-            err.print(f"[red]database error:[/] {str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}",
-                      highlight=False)
+            first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
+            err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
             sys.exit(3)
 
 

@@ -128,3 +128,11 @@ def test_report_for_cio_rijk(demo):
     result = cli("report", "--config", str(demo / "config.toml"), "--format", "cio", "--output", "-")
     assert result.exit_code == 0
     assert "Ministerie van Binnenwateren" in result.output and "Zaaksysteem (AWS)" in result.output
+
+
+def test_an_error_with_brackets_is_shown_verbatim(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[[gcp]]\nname = "g"\nscope = "projects/p"\ncredential = "token"\ntoken_env = "WW_NOT_SET_[x]"\n')
+    result = CliRunner().invoke(main, ["scan", "--config", str(config)], env={"WW_NOT_SET_[x]": ""})
+    assert result.exit_code == 2
+    assert "WW_NOT_SET_[x]" in result.output and "Traceback" not in result.output
