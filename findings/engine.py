@@ -89,7 +89,7 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
         "insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message,"
         " provider, account_id, resource_id, evidence)"
         f" select :scan_id, :pack, :control_id, :check_id, q.status, q.status, {severity}, {message},"
-        f" q.provider, q.account_id, q.resource_id, {evidence} from (\n{check.sql}\n) q")
+        f" q.provider, q.account_id, cast(q.resource_id as integer), {evidence} from (\n{check.sql}\n) q")
     try:
         conn.execute(insert, binds | {"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id,
                                       "check_id": check.id, "severity": control.severity, "guidance": guidance})
