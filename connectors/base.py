@@ -29,7 +29,6 @@ class ScanContext:
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
     max_workers: int = 8
-    classification_tag: str = "classification"
 
     def seconds_left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())

@@ -16,15 +16,16 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from findings.packs import SEVERITIES, load_packs
+from findings.engine import Params, run_check
+from findings.packs import SEVERITIES, Check, load_packs, parameters
 from findings.report import latest_scan_id, write_report
 from scanner.config import PACKS, Config, load_config
 from scanner.db import connect_readonly
 from scanner.errors import UserError
-from scanner.models import STATUSES
+from scanner.models import STATUSES, CheckSource, Scan
 
 err = Console(stderr=True)
 out = Console()
@@ -91,8 +92,9 @@ def scan(config_path: Path, fail_on: str | None) -> None:
     config = load_config(config_path)
     with progress_reporter(err) as progress:
         result = run_scan(config, config_path, progress)
+    stored = ", ".join(f"{result.rows.get(t, 0)} {t}s" for t in ("account", "resource"))
     summary = ", ".join(f"{n} {s}" for s, n in sorted(result.findings.items()))
-    err.print(f"scan {result.scan_id} {result.status}: {summary or 'no findings'}", highlight=False)
+    err.print(f"scan {result.scan_id} {result.status}: {stored}; findings: {summary or 'none'}", highlight=False)
     if fail_on:
         limit = SEVERITIES.index(fail_on)
         engine = _readonly(config)
@@ -181,6 +183,30 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
             for row in result:
                 table.add_row(*("" if v is None else str(v) for v in row))
             out.print(table, markup=False, highlight=False)
+
+
+@main.command()
+@config_option
+@click.argument("check_id")
+@click.option("--control", "control_id", help="The control, for checks that run once per control.")
+@click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
+def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int | None) -> None:
+    """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from."""
+    engine = _readonly(load_config(config_path))
+    scan_id = _scan_id(engine, scan_id)
+    with engine.connect() as conn:
+        source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,
+                                                        CheckSource.check_id == check_id)).first()
+        scan_row = conn.execute(select(Scan.started_at, Scan.organisation_profile).where(Scan.id == scan_id)).one()
+    if source is None:
+        raise UserError(f"check {check_id!r} did not run in scan {scan_id}")
+    if "control_id" in parameters(source.sql) and not control_id:
+        raise UserError(f"check {check_id!r} runs once per control: name it with --control")
+    stored = Check(id=check_id, description="", providers=tuple(filter(None, source.providers.split(";"))),
+                   sql=source.sql)
+    params = Params(scan_id=scan_id, scan_date=scan_row.started_at.date(), profile=scan_row.organisation_profile)
+    for row in run_check(engine, stored, params, control_id):
+        click.echo(json.dumps(row, default=str, ensure_ascii=False))
 
 
 @main.command()

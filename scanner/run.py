@@ -34,7 +34,6 @@ class ScanResult:
     status: str
     rows: dict[str, int]
     findings: dict[str, int]
-    database: str
 
 
 def tool_version() -> str:
@@ -59,7 +58,7 @@ def _start(engine: Engine, config: Config, config_path: Path, register_text: str
 def _collect(config: Config, writer: Writer, progress: Progress) -> None:
     """Run every configured connector; a connector that crashes is recorded, the others still run."""
     context = ScanContext(deadline=time.monotonic() + config.scan.deadline_minutes * 60,
-                          max_workers=config.scan.max_workers, classification_tag=config.classification_tag)
+                          max_workers=config.scan.max_workers)
     connectors = [(provider, source, build_connector(provider, source, context))
                   for provider in SOURCE_ORDER for source in getattr(config, provider)]
     seen_accounts: set[tuple[str, str]] = set()
@@ -110,4 +109,4 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     finally:
         with engine.begin() as conn:
             conn.execute(update(Scan).where(Scan.id == scan_id).values(finished_at=datetime.now(UTC), status=status))
-    return ScanResult(scan_id, status, dict(writer.counts), findings, config.database)
+    return ScanResult(scan_id, status, dict(writer.counts), findings)

@@ -136,3 +136,16 @@ def test_an_error_with_brackets_is_shown_verbatim(tmp_path):
     result = CliRunner().invoke(main, ["scan", "--config", str(config)], env={"WW_NOT_SET_[x]": ""})
     assert result.exit_code == 2
     assert "WW_NOT_SET_[x]" in result.output and "Traceback" not in result.output
+
+
+def test_check_reruns_the_stored_sql_behind_the_findings(demo):
+    config = str(demo / "config.toml")
+    result = cli("check", "--config", config, "location_eea")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    ids = cli("query", "--config", config, "--format", "csv",
+              "select resource_id from finding where control_id = 'RBC26-EEA' and resource_id is not null")
+    assert sorted(r["resource_id"] for r in rows) == sorted(int(v) for v in ids.output.splitlines()[1:])
+    per_control = cli("check", "--config", config, "classification_forbidden")
+    assert per_control.exit_code == 2 and "--control" in per_control.output
+    attested = cli("check", "--config", config, "attestation", "--control", "RBC22-POLICY")
+    assert json.loads(attested.output)["status"] == "pass"
