@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
-from connectors.base import ScanContext
+from connectors.base import Connector, ScanContext
 from findings.engine import Params, evaluate
 from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
@@ -55,12 +55,16 @@ def _start(engine: Engine, config: Config, config_path: Path, register_text: str
         return scan.id
 
 
-def _collect(config: Config, writer: Writer, progress: Progress) -> None:
-    """Run every configured connector; a connector that crashes is recorded, the others still run."""
+def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
+    """Every configured source's connector; credential problems surface here, before a scan starts."""
     context = ScanContext(deadline=time.monotonic() + config.scan.deadline_minutes * 60,
                           max_workers=config.scan.max_workers)
-    connectors = [(provider, source, build_connector(provider, source, context))
-                  for provider in SOURCE_ORDER for source in getattr(config, provider)]
+    return [(provider, source, build_connector(provider, source, context))
+            for provider in SOURCE_ORDER for source in getattr(config, provider)]
+
+
+def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, progress: Progress) -> None:
+    """Run the connectors; a connector that crashes is recorded, the others still run."""
     seen_accounts: set[tuple[str, str]] = set()
     for provider, source, connector in connectors:
         label, count = f"{provider}:{source.name}", 0
@@ -89,6 +93,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     register, register_text = Register(), None
     if config.register_path:
         register, register_text = load_register(config.register_path, set(all_controls()))
+    connectors = _connectors(config)
     engine = connect(config.database)
     create_schema(engine)
     load_reference(engine)
@@ -97,7 +102,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     try:
         writer.add_all(register_rows(register, scan_id))
         writer.flush()
-        _collect(config, writer, progress)
+        _collect(connectors, writer, progress)
         progress("facts", derive_facts(engine, scan_id, config.classification_tag))
         with engine.connect() as conn:
             started = conn.execute(select(Scan.started_at).where(Scan.id == scan_id)).scalar_one()

@@ -136,6 +136,7 @@ def test_an_error_with_brackets_is_shown_verbatim(tmp_path):
     result = CliRunner().invoke(main, ["scan", "--config", str(config)], env={"WW_NOT_SET_[x]": ""})
     assert result.exit_code == 2
     assert "WW_NOT_SET_[x]" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "wolkenwacht.db").exists()  # refused before any scan was started
 
 
 def test_check_reruns_the_stored_sql_behind_the_findings(demo):
