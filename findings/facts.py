@@ -1,44 +1,60 @@
-"""Facts derived in Python where SQL would be contorted, stored as documented fact_* tables.
+"""Facts derived per resource of a scan, stored as the documented fact_* tables.
 
-For every resource of a scan: where its data may be (location kind and the set of countries,
-from ref_region), its data classification (the configured tag, else the register entry of its
-account, else 'unknown'), the privacy-enhancing technology its ``pet`` tag records, and when it
-was first seen in the inventory (for the 2026 transition rule).
+For every resource: where its data may be (the ref_region entry its region resolves to, with
+its location kind and countries), its data classification (the configured tag, else the
+register entry of its account, else 'unknown'), the privacy-enhancing technology its ``pet``
+tag records, and when it was first seen in the inventory (for the 2026 transition rule).
+SQL resolves locations, register defaults and first sightings; Python reads the tags, and only of
+the resources whose tags may hold the classification key or 'pet'.
 """
 
-import re
-
-from sqlalchemy import JSON, Engine, Integer, String, select, text
+from sqlalchemy import JSON, Engine, Integer, String, func, select, text
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from scanner.db import Writer
-from scanner.models import FactResource, FactResourceCountry, RefRegion, RegisterService
+from scanner.db import Writer, dumps
+from scanner.models import FactResource
 from scanner.register import CLASSIFICATIONS
 
-ZONE = re.compile(r"^(?P<region>.+?)-?[a-z]$")
-RESOURCES = text("""
-    select r.id, r.provider, r.account_id, r.region, r.tags,
-           (select min(s.started_at) from resource o join scan s on s.id = o.scan_id
-             where o.provider = r.provider and o.account_id = r.account_id and o.uid = r.uid) as first_seen
-    from resource r where r.scan_id = :scan_id order by r.id""").columns(
-    id=Integer, provider=String, account_id=String, region=String, tags=JSON, first_seen=UTCDateTime)
-
-
-def _locations(engine: Engine) -> dict[tuple[str, str], tuple[str, str | None]]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(RefRegion.provider, RefRegion.region, RefRegion.location_kind, RefRegion.countries))
-        return {(p, r): (kind, countries) for p, r, kind, countries in rows}
-
-
-def locate(locations: dict, provider: str, region: str | None) -> tuple[str, str | None]:
-    """Location kind and countries of a region; a zone (europe-west4-a, eu-west-1a) resolves to its region."""
-    if not region:
-        return "unreported", None
-    region = region.lower()
-    found = locations.get((provider, region))
-    if found is None and (zone := ZONE.match(region)):
-        found = locations.get((provider, zone["region"]))
-    return found or ("unknown", None)
+# Location, register default and first sighting of every resource of the scan. A zone
+# (eu-west-1a, europe-west4-a) that is not itself in ref_region resolves to its region: the name
+# without its last letter and a dash before it.
+LOCATED = """
+    select r.id, r.scan_id, r.tags, rs.classification as register_classification,
+      case when coalesce(r.region, '') = '' then 'unreported'
+           else coalesce(exact.location_kind, zone.location_kind, 'unknown') end as location_kind,
+      coalesce(exact.region, zone.region) as ref_region,
+      coalesce(exact.countries, zone.countries) as countries,
+      (select min(s.started_at) from resource o join scan s on s.id = o.scan_id
+        where o.provider = r.provider and o.account_id = r.account_id and o.uid = r.uid) as first_seen
+    from resource r
+    left join ref_region exact on exact.provider = r.provider and exact.region = lower(r.region)
+    left join ref_region zone on exact.region is null and zone.provider = r.provider
+      and substr(lower(r.region), length(r.region)) between 'a' and 'z'
+      and zone.region = rtrim(substr(lower(r.region), 1, length(r.region) - 1), '-')
+    left join register_service rs on rs.scan_id = r.scan_id and rs.provider = r.provider
+      and rs.account_id = r.account_id
+    where r.scan_id = :scan_id"""
+# Resources whose tags may hold the classification key or 'pet' (a cheap superset test on the
+# JSON text); Python reads their tags. Every other resource gets its facts in SQL alone.
+TAGGED = text(f"""
+    select id, tags, register_classification, location_kind, ref_region, countries, first_seen
+    from ({LOCATED}) x
+    where :any_tags or lower(cast(x.tags as text)) like :key_pattern or lower(cast(x.tags as text)) like '%"pet"%'
+    order by id""").columns(id=Integer, tags=JSON, register_classification=String, location_kind=String,
+                            ref_region=String, countries=String, first_seen=UTCDateTime)
+UNTAGGED = text(f"""
+    insert into fact_resource (resource_id, scan_id, location_kind, ref_region, countries, classification,
+                               classification_source, pet, first_seen)
+    select id, scan_id, location_kind, ref_region, countries, coalesce(register_classification, 'unknown'),
+      case when register_classification is null then 'none' else 'register' end, null, first_seen
+    from ({LOCATED}) x
+    where not exists (select 1 from fact_resource f where f.resource_id = x.id)""")
+COUNTRIES = text("""
+    insert into fact_resource_country (resource_id, country, scan_id)
+    select f.resource_id, c.country, f.scan_id
+    from fact_resource f join resource r on r.id = f.resource_id
+    join ref_region_country c on c.provider = r.provider and c.region = f.ref_region
+    where f.scan_id = :scan_id""")
 
 
 def classify(tags: dict | None, tag_key: str, register_default: str | None) -> tuple[str, str]:
@@ -57,23 +73,19 @@ def _pet(tags: dict | None) -> str | None:
 
 def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
     """Write fact_resource and fact_resource_country for one scan; returns the resource count."""
-    locations = _locations(engine)
+    key = dumps(tag_key.lower())  # the key as it appears in the JSON text, quotes included
+    binds = {"scan_id": scan_id, "key_pattern": f"%{key}%", "any_tags": not key.isascii()}  # SQLite lower() is ASCII-only
+    writer = Writer(engine, scan_id)
     with engine.connect() as conn:
-        defaults = dict(((p, a), c) for p, a, c in conn.execute(
-            select(RegisterService.provider, RegisterService.account_id, RegisterService.classification)
-            .where(RegisterService.scan_id == scan_id)))
-    writer, count = Writer(engine, scan_id), 0
-    with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=5000).execute(RESOURCES, {"scan_id": scan_id})
-        for rid, provider, account_id, region, tags, first_seen in result:
-            kind, countries = locate(locations, provider, region)
-            classification, source = classify(tags, tag_key, defaults.get((provider, account_id)))
+        result = conn.execution_options(stream_results=True, yield_per=5000).execute(TAGGED, binds)
+        for rid, tags, register_default, kind, ref_region, countries, first_seen in result:
+            classification, source = classify(tags, tag_key, register_default)
             writer.add_values(FactResource, {
-                "resource_id": rid, "scan_id": scan_id, "location_kind": kind, "countries": countries,
-                "classification": classification, "classification_source": source, "pet": _pet(tags),
-                "first_seen": first_seen})
-            for country in filter(None, (countries or "").split(";")):
-                writer.add_values(FactResourceCountry, {"resource_id": rid, "country": country, "scan_id": scan_id})
-            count += 1
+                "resource_id": rid, "scan_id": scan_id, "location_kind": kind, "ref_region": ref_region,
+                "countries": countries, "classification": classification, "classification_source": source,
+                "pet": _pet(tags), "first_seen": first_seen})
     writer.flush()
-    return count
+    with engine.begin() as conn:
+        conn.execute(UNTAGGED, {"scan_id": scan_id})
+        conn.execute(COUNTRIES, {"scan_id": scan_id})
+        return conn.execute(select(func.count()).select_from(FactResource).where(FactResource.scan_id == scan_id)).scalar_one()

@@ -177,6 +177,7 @@ class FactResource(SQLModel, table=True):
     resource_id: int = Field(primary_key=True, foreign_key="resource.id")
     scan_id: int = Field(index=True)
     location_kind: str = Field(description="region, multi, geography, global, unreported (the provider gives no location) or unknown (not in ref_region)")
+    ref_region: str | None = Field(default=None, description="the ref_region entry its region resolved to (a zone resolves to its region); null when unreported or unknown")
     countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
     classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
     classification_source: str = Field(description="tag, register or none")
@@ -310,7 +311,8 @@ class CheckSource(SQLModel, table=True):
 class Finding(SQLModel, table=True):
     """One judgement: a control applied to a resource or an account."""
 
-    __table_args__ = (Index("ix_finding_scan", "scan_id", "pack", "status"),
+    __table_args__ = (Index("ix_finding_scan", "scan_id", "pack", "control_id", "status"),
+                      Index("ix_finding_resource", "scan_id", "resource_id"),
                       CheckConstraint(f"status in ({_STATUS_LIST})", name="ck_finding_status"),
                       CheckConstraint(f"check_status in ({_STATUS_LIST})", name="ck_finding_check_status"))
     id: int | None = Field(default=None, primary_key=True)
@@ -325,6 +327,6 @@ class Finding(SQLModel, table=True):
     deadline: date | None = Field(default=None, description="end of the transition period for 'transition' findings")
     provider: str | None = None
     account_id: str | None = None
-    resource_id: int | None = Field(default=None, foreign_key="resource.id", index=True, description="null for account-level findings")
+    resource_id: int | None = Field(default=None, foreign_key="resource.id", description="null for account-level findings")
     explain_id: int | None = Field(default=None, foreign_key="register_explain.id", description="comply-or-explain entry that covers an 'explained' finding")
     evidence: Any = jsonb("what the check observed: the extra columns its SQL returned")

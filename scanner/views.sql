@@ -1,6 +1,7 @@
 -- Views for auditors and checks: where each resource's data may be, and the latest scan with its
 -- findings and everything needed to read them.
 drop view if exists resource_location;
+drop view if exists region_location;
 drop view if exists latest_finding;
 drop view if exists latest_resource;
 drop view if exists latest_scan;
@@ -21,22 +22,30 @@ create view latest_finding as
   left join pack_control c on c.scan_id = fi.scan_id and c.pack = fi.pack and c.control_id = fi.control_id
   left join resource r on r.id = fi.resource_id
   left join fact_resource fr on fr.resource_id = fi.resource_id;
--- One row per resource: its location and classification facts, and three judgements on its set of
--- countries that the location checks share. A country missing from ref_country counts as outside
--- the EEA and without adequacy. Adequacy per country: ref_country.adequacy; 'dpf_only' (the US)
--- counts only when the provider is DPF-certified (ref_provider.dpf_certified); 'commercial_only'
--- (CA, JP, KR) is met by a commercial cloud provider.
+-- One row per reference location (ref_region) with countries: three judgements on its set of
+-- countries. A country missing from ref_country counts as outside the EEA and without adequacy.
+-- Adequacy per country: ref_country.adequacy; 'dpf_only' (the US) counts only when the provider is
+-- DPF-certified (ref_provider.dpf_certified); 'commercial_only' (CA, JP, KR) is met by a commercial
+-- cloud provider.
+create view region_location as
+  select g.provider, g.region,
+    max(case when coalesce(c.eea, false) then 0 else 1 end) as outside_eea,
+    max(case when coalesce(c.eea, false) or coalesce(c.adequacy, 'none') in ('full', 'commercial_only')
+                  or (coalesce(c.adequacy, 'none') = 'dpf_only' and coalesce(p.dpf_certified, false))
+             then 0 else 1 end) as outside_adequacy,
+    max(case when coalesce(c.offensive_cyber_programme, false) then 1 else 0 end) as in_ocp_state
+  from ref_region g
+  join ref_region_country rc on rc.provider = g.provider and rc.region = g.region
+  left join ref_country c on c.iso2 = rc.country
+  left join ref_provider p on p.provider = g.provider
+  group by g.provider, g.region;
+-- One row per resource: its location and classification facts, and the judgements of
+-- region_location that the location checks share (0 when the location has no known countries).
 create view resource_location as
   select r.id as resource_id, r.scan_id, r.provider, r.account_id, r.region, f.location_kind, f.countries,
     f.classification, f.classification_source, p.jurisdiction,
-    case when exists (select 1 from fact_resource_country rc left join ref_country c on c.iso2 = rc.country
-                       where rc.resource_id = r.id and not coalesce(c.eea, false)) then 1 else 0 end as outside_eea,
-    case when exists (select 1 from fact_resource_country rc left join ref_country c on c.iso2 = rc.country
-                       where rc.resource_id = r.id
-                         and not (coalesce(c.eea, false) or coalesce(c.adequacy, 'none') in ('full', 'commercial_only')
-                                  or (coalesce(c.adequacy, 'none') = 'dpf_only' and coalesce(p.dpf_certified, false))))
-         then 1 else 0 end as outside_adequacy,
-    case when exists (select 1 from fact_resource_country rc join ref_country c on c.iso2 = rc.country
-                       where rc.resource_id = r.id and c.offensive_cyber_programme) then 1 else 0 end as in_ocp_state
+    coalesce(j.outside_eea, 0) as outside_eea, coalesce(j.outside_adequacy, 0) as outside_adequacy,
+    coalesce(j.in_ocp_state, 0) as in_ocp_state
   from resource r join fact_resource f on f.resource_id = r.id
-  left join ref_provider p on p.provider = r.provider;
+  left join ref_provider p on p.provider = r.provider
+  left join region_location j on j.provider = r.provider and j.region = f.ref_region;

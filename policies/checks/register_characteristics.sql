@@ -1,17 +1,18 @@
 -- RBC22-CHARACTERISTICS: one row per discovered cloud service. Observed regions are the
 -- distinct resource.region values of the account; declared ones are register_service.declared_regions.
-with described as (
+with regions as (
+  select distinct provider, account_id, region from resource where scan_id = :scan_id and region is not null
+),
+described as (
   select a.provider, a.account_id, a.kind, a.name, rs.id as register_id, rs.sub_processors, rs.service_model,
-    rs.declared_regions, rs.right_to_audit,
-    (select count(distinct r.region) from resource r
-      where r.scan_id = a.scan_id and r.provider = a.provider and r.account_id = a.account_id and r.region is not null
-        and ';' || coalesce(rs.declared_regions, '') || ';' not like '%;' || r.region || ';%') as undeclared_regions,
-    (select min(r.region) from resource r
-      where r.scan_id = a.scan_id and r.provider = a.provider and r.account_id = a.account_id and r.region is not null
-        and ';' || coalesce(rs.declared_regions, '') || ';' not like '%;' || r.region || ';%') as first_undeclared_region
+    rs.declared_regions, rs.right_to_audit, count(g.region) as undeclared_regions, min(g.region) as first_undeclared_region
   from account a
   left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
+  left join regions g on g.provider = a.provider and g.account_id = a.account_id
+    and ';' || coalesce(rs.declared_regions, '') || ';' not like '%;' || g.region || ';%'
   where a.scan_id = :scan_id and a.kind <> 'onprem-endpoint'
+  group by a.provider, a.account_id, a.kind, a.name, rs.id, rs.sub_processors, rs.service_model,
+    rs.declared_regions, rs.right_to_audit
 )
 select provider, account_id, null as resource_id,
   case when register_id is not null and sub_processors is not null and service_model is not null

@@ -7,7 +7,7 @@ register entry of its account, else 'unknown' (counted per account in one 'manua
 
 import pytest
 
-from .golden import AWS, changes, golden_estate, only_change, row, run
+from .golden import AWS, AZURE, GCP, M365, changes, golden_estate, only_change, row, run, statuses
 
 CHECK = "classification_forbidden"
 CONTROLS = ("RBC22-BASISREG", "RBC26-BASISREG", "RBC22-STATESECRET", "RBC26-CLASSIFIED")
@@ -25,11 +25,18 @@ FAILS = {
 CASES = [(control, value, "fail" if control in fails else "pass") for value, fails in FAILS.items() for control in CONTROLS]
 
 
+def classified(outcome, account: str) -> int:
+    """The count on an account's 'pass' row: its classified resources that hold nothing forbidden."""
+    [found] = [r for r in outcome.get(account, []) if r["status"] == "pass"]
+    return found["classified_resources"]
+
+
 @pytest.mark.parametrize("control", CONTROLS)
-def test_classification_golden_passes(golden, control):
+def test_classification_golden_passes_with_one_row_per_account(golden, control):
     outcome = golden(CHECK, control_id=control)
-    assert set(outcome) == {"aws-bucket", "aws-function", "azure-storage", "azure-health", "gcp-bucket", "m365-mailbox"}
-    assert all(r["status"] == "pass" for rows in outcome.values() for r in rows)
+    assert {k: statuses(outcome, k) for k in outcome} == {AWS: ["pass"], AZURE: ["pass"], GCP: ["pass"], M365: ["pass"]}
+    assert [classified(outcome, a) for a in (AWS, AZURE, GCP, M365)] == [2, 2, 1, 1]
+    assert row(outcome, AWS)["message"].startswith("2 classified resource(s) hold no ")
 
 
 @pytest.mark.parametrize("control, value, expected", CASES)
@@ -37,9 +44,13 @@ def test_classification_by_tag(tmp_path, golden, control, value, expected):
     estate = golden_estate()
     estate.resources["aws-bucket"].tags = {"CLASSIFICATION": value.title()}   # key and value in another case
     outcome = run(tmp_path, estate, CHECK, control_id=control)
-    assert only_change(golden(CHECK, control_id=control), outcome, "aws-bucket") == [expected]
-    found = row(outcome, "aws-bucket")
-    assert (found["classification"], found["classification_source"]) == (value, "tag")
+    if expected == "fail":
+        assert changes(golden(CHECK, control_id=control), outcome) == {"aws-bucket": ["fail"]}
+        found = row(outcome, "aws-bucket")
+        assert (found["classification"], found["classification_source"]) == (value, "tag")
+    else:
+        assert changes(golden(CHECK, control_id=control), outcome) == {}
+    assert classified(outcome, AWS) == (1 if expected == "fail" else 2)
 
 
 @pytest.mark.parametrize("control, value, expected", CASES)
@@ -47,15 +58,20 @@ def test_classification_by_register_default(tmp_path, golden, control, value, ex
     estate = golden_estate()
     estate.register["aws"].classification = value    # aws-function has no tag; aws-bucket keeps its own
     outcome = run(tmp_path, estate, CHECK, control_id=control)
-    assert only_change(golden(CHECK, control_id=control), outcome, "aws-function") == [expected]
-    assert row(outcome, "aws-function")["classification_source"] == "register"
+    if expected == "fail":
+        assert changes(golden(CHECK, control_id=control), outcome) == {"aws-function": ["fail"]}
+        assert row(outcome, "aws-function")["classification_source"] == "register"
+    else:
+        assert changes(golden(CHECK, control_id=control), outcome) == {}
+    assert classified(outcome, AWS) == (1 if expected == "fail" else 2)
 
 
 def test_classification_fail_message_names_classification_and_origin(tmp_path):
     estate = golden_estate()
     estate.resources["gcp-bucket"].tags = {"classification": "staatsgeheim"}
-    found = row(run(tmp_path, estate, CHECK, control_id="RBC22-STATESECRET"), "gcp-bucket")
-    assert "staatsgeheim data (from tag)" in found["message"]
+    outcome = run(tmp_path, estate, CHECK, control_id="RBC22-STATESECRET")
+    assert "staatsgeheim data (from tag)" in row(outcome, "gcp-bucket")["message"]
+    assert GCP not in outcome     # its only classified resource fails: no pass row is left for the project
 
 
 def test_classification_unknown_tag_value_falls_back_to_register(tmp_path, golden):
@@ -63,7 +79,8 @@ def test_classification_unknown_tag_value_falls_back_to_register(tmp_path, golde
     estate.resources["aws-bucket"].tags = {"classification": "zeer-geheim"}
     estate.register["aws"].classification = "staatsgeheim"
     outcome = run(tmp_path, estate, CHECK, control_id="RBC22-STATESECRET")
-    assert changes(golden(CHECK, control_id="RBC22-STATESECRET"), outcome) == {"aws-bucket": ["fail"], "aws-function": ["fail"]}
+    assert changes(golden(CHECK, control_id="RBC22-STATESECRET"), outcome) == {
+        "aws-bucket": ["fail"], "aws-function": ["fail"], AWS: []}
     assert row(outcome, "aws-bucket")["classification_source"] == "register"
 
 
@@ -73,7 +90,7 @@ def test_classification_unknown_is_one_manual_row_per_account(tmp_path, golden, 
     estate.register["aws"].classification = None
     estate.resources["aws-bucket"].tags = {"owner": "team-a"}
     outcome = run(tmp_path, estate, CHECK, control_id=control)
-    assert changes(golden(CHECK, control_id=control), outcome) == {"aws-bucket": [], "aws-function": [], AWS: ["manual"]}
+    assert changes(golden(CHECK, control_id=control), outcome) == {AWS: ["manual"]}
     manual = row(outcome, AWS)
     assert manual["unclassified_resources"] == 2 and manual["message"].startswith("2 resource(s)")
     assert manual["provider"] == "aws" and manual["resource_id"] is None

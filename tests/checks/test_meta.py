@@ -30,7 +30,7 @@ COVERAGE = {
                          "test_location::test_location_special_fails_in_india_even_with_transfer_mechanism"),
     "encryption_at_rest": ("test_encryption::test_encryption_at_rest_unencrypted_public_data_by_tag_passes",
                            "test_encryption::test_encryption_at_rest_unencrypted_fails"),
-    "classification_forbidden": ("test_classification::test_classification_golden_passes",
+    "classification_forbidden": ("test_classification::test_classification_golden_passes_with_one_row_per_account",
                                  "test_classification::test_classification_by_tag"),
     "classification_special_pet": ("test_classification::test_classification_special_pet_register_passes",
                                    "test_classification::test_classification_special_pet_without_evidence_fails"),
