@@ -9,27 +9,29 @@ with forbidden as (
   select ';' || classifications || ';' as list, replace(classifications, ';', ', ') as names
   from pack_control where scan_id = :scan_id and control_id = :control_id
 ),
-judged as (
-  select r.provider, r.account_id, r.id as resource_id, f.classification, f.classification_source, fb.names,
-    case when f.classification = 'unknown' then 'unknown'
-         when fb.list like '%;' || f.classification || ';%' then 'forbidden'
-         else 'allowed' end as verdict
+per_account as (
+  select r.provider, r.account_id,
+    sum(case when f.classification <> 'unknown' and fb.list not like '%;' || f.classification || ';%'
+             then 1 else 0 end) as allowed,
+    sum(case when f.classification = 'unknown' then 1 else 0 end) as unclassified
   from resource r join fact_resource f on f.resource_id = r.id cross join forbidden fb
   where r.scan_id = :scan_id
+  group by r.provider, r.account_id
 )
-select provider, account_id, resource_id, 'fail' as status,
-  'Holds ' || classification || ' data (from ' || classification_source || '), not allowed in public cloud' as message,
-  classification, classification_source, null as classified_resources, null as unclassified_resources
-from judged where verdict = 'forbidden'
+select r.provider, r.account_id, r.id as resource_id, 'fail' as status,
+  'Holds ' || f.classification || ' data (from ' || f.classification_source || '), not allowed in public cloud'
+    as message,
+  f.classification, f.classification_source, cast(null as bigint) as classified_resources,
+  cast(null as bigint) as unclassified_resources
+from resource r join fact_resource f on f.resource_id = r.id cross join forbidden fb
+where r.scan_id = :scan_id and fb.list like '%;' || f.classification || ';%'
 union all
-select provider, account_id, null, 'pass',
-  count(*) || ' classified resource(s) hold no ' || min(names) || ' data', null, null, count(*), null
-from judged where verdict = 'allowed'
-group by provider, account_id
+select a.provider, a.account_id, null, 'pass', a.allowed || ' classified resource(s) hold no ' || fb.names || ' data',
+  null, null, a.allowed, cast(null as bigint)
+from per_account a cross join forbidden fb where a.allowed > 0
 union all
-select provider, account_id, null, 'manual',
-  count(*) || ' resource(s) have no classification tag and the register gives none; confirm they hold no '
-    || min(names) || ' data',
-  null, null, null, count(*)
-from judged where verdict = 'unknown'
-group by provider, account_id
+select a.provider, a.account_id, null, 'manual',
+  a.unclassified || ' resource(s) have no classification tag and the register gives none; confirm they hold no '
+    || fb.names || ' data',
+  null, null, cast(null as bigint), a.unclassified
+from per_account a cross join forbidden fb where a.unclassified > 0

@@ -1,21 +1,17 @@
 -- RBC22-C2000: one row per resource; fails on any country (in_ocp_state, from the view
--- resource_location), or a provider jurisdiction, that ref_country flags as a state with an
--- offensive cyber programme against Dutch interests.
-with located as (
-  select l.*, case when exists (select 1 from ref_country c where c.iso2 = l.jurisdiction and c.offensive_cyber_programme)
-                   then 1 else 0 end as ocp_supplier
-  from resource_location l where l.scan_id = :scan_id
-)
+-- resource_location), or a provider jurisdiction (jurisdiction_in_ocp_state), that ref_country
+-- flags as a state with an offensive cyber programme against Dutch interests.
+with located as (select * from resource_location where scan_id = :scan_id)
 select provider, account_id, resource_id,
   case
-    when in_ocp_state = 1 or ocp_supplier = 1 then 'fail'
+    when in_ocp_state = 1 or jurisdiction_in_ocp_state = 1 then 'fail'
     when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'manual'
     else 'pass'
   end as status,
   case
     when in_ocp_state = 1
       then 'Located in ' || countries || ' (' || region || '): a state with an offensive cyber programme against Dutch interests'
-    when ocp_supplier = 1 then 'The supplier falls under the jurisdiction of ' || jurisdiction
+    when jurisdiction_in_ocp_state = 1 then 'The supplier falls under the jurisdiction of ' || jurisdiction
       || ', a state with an offensive cyber programme against Dutch interests'
     when location_kind in ('global', 'geography', 'unreported', 'unknown')
       then 'Location ''' || coalesce(region, '(none reported)') || ''' has no known country; verify it'

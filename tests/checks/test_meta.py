@@ -149,13 +149,14 @@ def test_coverage_names_only_known_checks():
     assert sorted(set(COVERAGE) - set(load_checks())) == []
 
 
-def test_a_status_outside_the_contract_is_refused(tmp_path):
+@pytest.mark.parametrize("status", ["'ok'", "null"])
+def test_a_status_outside_the_contract_is_refused(tmp_path, status):
     engine, scan_id = stored(tmp_path, golden_estate())
     derive_facts(engine, scan_id, "classification")
     pack = load_packs()["rijksbreed-2026"]
     control = next(c for c in pack.control if c.id == "RBC26-EEA")
     check = Check(id="bad", description="returns an unknown status", providers=("aws",),
-                  sql="select provider, account_id, id as resource_id, 'ok' as status, 'fine' as message"
+                  sql=f"select provider, account_id, id as resource_id, {status} as status, 'fine' as message"
                       " from resource where scan_id = :scan_id")
     with engine.begin() as conn, pytest.raises(CheckError, match="check bad: returned a status that is not one of"):
         insert_findings(conn, pack, control, check, Params(scan_id, SCAN_DATE, "ministry"))
