@@ -1,13 +1,12 @@
 """Benchmark: ingest a synthetic inventory, derive its facts and judge it with every pack.
 
-    python bench/run.py --resources 100000 [--database sqlite:///path] [--seed 1] [--dicts]
-                        [--profile] [--detail]
+    python bench/run.py --resources 100000 [--database sqlite:///path] [--seed 1] [--profile] [--detail]
 
 Prints one line per phase (seconds, rows, rows/s, peak RSS so far) and the findings per status.
-The ingest phase includes producing the rows (building SQLModel instances, as connectors do);
-that share is shown on its own line. ``--dicts`` hands plain dicts to ``Writer.add_values``
-instead, ``--profile`` prints the top 25 cumulative cProfile entries per phase, and ``--detail``
-prints the time of each check's SQL and of the slowest statements.
+The ingest phase includes producing the rows (``scanner.rows`` instances, as connectors yield
+them); that share is shown on its own line. ``--profile`` prints the top 25 cumulative cProfile
+entries per phase, and ``--detail`` prints the time of each check's SQL and of the slowest
+statements.
 """
 
 import argparse
@@ -34,7 +33,7 @@ from findings.facts import derive_facts  # noqa: E402
 from findings.packs import load_checks, load_packs  # noqa: E402
 from findings.reference import load_reference  # noqa: E402
 from scanner.db import Writer, connect, create_schema  # noqa: E402
-from scanner.models import Scan  # noqa: E402
+from scanner.rows import Scan  # noqa: E402
 from scanner.register import register_rows  # noqa: E402
 
 STARTED = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -121,8 +120,8 @@ class Phases:
 
 def new_scan(engine: Engine) -> int:
     writer = Writer(engine, 0)
-    writer.add_values(Scan, {"started_at": STARTED, "status": "running", "tool_version": "bench",
-                             "organisation_profile": "ministry", "config_sha256": "0" * 64})
+    writer.add(Scan(started_at=STARTED, status="running", tool_version="bench", organisation_profile="ministry",
+                    config_sha256="0" * 64))
     writer.flush()
     with engine.connect() as conn:
         return conn.exec_driver_sql("select max(id) from scan").scalar_one()
@@ -143,7 +142,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resources", type=int, default=100_000, help="number of synthetic resources")
     parser.add_argument("--database", help="SQLAlchemy URL of a new database (default: a temporary SQLite file)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--dicts", action="store_true", help="write dicts with Writer.add_values, not SQLModel rows")
     parser.add_argument("--profile", action="store_true", help="print the top 25 cProfile entries per phase")
     parser.add_argument("--detail", action="store_true", help="print time per check SQL and slowest statements")
     args = parser.parse_args(argv)
@@ -168,18 +166,13 @@ def run(args, url: str) -> None:
         load_reference(engine)
         scan_id = new_scan(engine)
         writer = Writer(engine, scan_id)
-        writer.add_all(register_rows(synthetic.register(args.resources, args.seed), scan_id))
+        writer.add_all(register_rows(synthetic.register(args.resources, args.seed)))
         writer.flush()
         counts["register"] = sum(writer.counts.values())
-    rows = synthetic.inventory(args.resources, args.seed)
-    produced = Timed(rows if args.dicts else synthetic.as_models(rows))
+    produced = Timed(synthetic.inventory(args.resources, args.seed))
     writer = Writer(engine, scan_id)
     with phases.phase("ingest", lambda: sum(writer.counts.values())):
-        if args.dicts:
-            for table, values in produced:
-                writer.add_values(table, values | {"scan_id": scan_id})
-        else:
-            writer.add_all(produced)
+        writer.add_all(produced)
         writer.flush()
     with phases.phase("facts", lambda: counts["facts"]):
         counts["facts"] = derive_facts(engine, scan_id, "classification")

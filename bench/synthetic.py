@@ -1,9 +1,8 @@
 """A synthetic inventory for the benchmark: a deterministic, streamed estate of N resources.
 
-``inventory(n, seed)`` yields ``(table, values)`` pairs in the order a scan produces them: per
-account its Account row, its Collection rows, its SecurityService rows, then its resources.
-Nothing is kept between accounts, so memory stays flat whatever N is. ``as_models()`` turns the
-pairs into SQLModel instances, as connectors yield them. ``register(n, seed)`` is the matching
+``inventory(n, seed)`` yields rows (the ``scanner.rows`` types connectors yield) in the order a
+scan produces them: per account its Account row, its Collection rows, its SecurityService rows,
+then its resources. Nothing is kept between accounts, so memory stays flat whatever N is. ``register(n, seed)`` is the matching
 register: most accounts are in it, many with a default classification.
 
 The mix: providers aws/azure/gcp/m365 (40/30/20/10 % of the accounts), about N/1000 accounts,
@@ -16,9 +15,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import SQLModel
-
-from scanner.models import Account, Collection, Resource, SecurityService
+from scanner.rows import Account, Collection, Resource, Row, SecurityService
 from scanner.register import Attestation, Explain, ExitStrategy, Register, RiskAssessment, Service
 
 RESOURCES_PER_ACCOUNT = 1000
@@ -59,7 +56,6 @@ CLASSIFICATIONS = (("intern", 40), ("openbaar", 15), ("persoonsgegevens", 25), (
 SECURITY = {"aws": ("guardduty", "securityhub", "macie"), "azure": ("defender:storageaccounts", "sentinel"),
             "gcp": ("scc",), "m365": ()}
 EPOCH = datetime(2018, 1, 1, tzinfo=UTC)
-Row = tuple[type[SQLModel], dict]
 
 
 def _table(pairs) -> list:
@@ -135,47 +131,39 @@ def _resources(rng: random.Random, provider: str, account: str, count: int, star
         uid, tags = _uid(provider, account, type_, region, i), ({} if provider == "m365" else _tags(rng, i))
         created = None if rng.random() < 0.1 else EPOCH + timedelta(seconds=rng.randrange(9 * 365 * 86400))
         encrypted, custody, key_id = _encryption(rng, provider, account, i) if stores_data else (None, None, None)
-        yield Resource, {
-            "provider": provider, "account_id": account, "uid": uid, "type": type_, "name": uid.rsplit("/", 1)[-1],
-            "region": region, "created_at": created, "tags": tags, "stores_data": stores_data,
-            "encrypted": encrypted, "key_custody": custody, "key_id": key_id, "source_api": source_api,
-            "raw": _raw(provider, uid, type_, region, created or EPOCH, tags, encrypted, key_id)}
+        yield Resource(
+            provider=provider, account_id=account, uid=uid, type=type_, name=uid.rsplit("/", 1)[-1], region=region,
+            created_at=created, tags=tags, stores_data=stores_data, encrypted=encrypted, key_custody=custody,
+            key_id=key_id, source_api=source_api,
+            raw=_raw(provider, uid, type_, region, created or EPOCH, tags, encrypted, key_id))
 
 
 def _account_rows(rng: random.Random, index: int, provider: str, account: str, count: int) -> Iterator[Row]:
     estate = f"bench-{provider}"
-    yield Account, {"provider": provider, "account_id": account, "name": f"Bench {provider} {index}",
-                    "kind": KIND[provider], "estate": estate, "parent_id": f"{provider}-org-root",
-                    "created_at": EPOCH + timedelta(days=index % 3000), "raw": {"id": account, "state": "ACTIVE"}}
+    yield Account(provider=provider, account_id=account, name=f"Bench {provider} {index}", kind=KIND[provider],
+                  estate=estate, parent_id=f"{provider}-org-root", created_at=EPOCH + timedelta(days=index % 3000),
+                  raw={"id": account, "state": "ACTIVE"})
     failed = index % 97 == 5  # about 1 % of the accounts: a failed security-services call
-    yield Collection, {"provider": provider, "estate": estate, "account_id": account, "region": None,
-                       "area": "inventory", "call": "inventory:list", "ok": True, "error": None, "permission": None,
-                       "item_count": count}
+    yield Collection(provider=provider, estate=estate, account_id=account, area="inventory", call="inventory:list",
+                     ok=True, item_count=count)
     if SECURITY[provider]:
-        yield Collection, {"provider": provider, "estate": estate, "account_id": account, "region": None,
-                           "area": "security_services", "call": "security:list", "ok": not failed,
-                           "error": "AccessDenied: not authorised" if failed else None,
-                           "permission": "security:List*" if failed else None, "item_count": None if failed else 1}
+        yield Collection(provider=provider, estate=estate, account_id=account, area="security_services",
+                         call="security:list", ok=not failed, error="AccessDenied: not authorised" if failed else None,
+                         permission="security:List*" if failed else None, item_count=None if failed else 1)
     for service in () if failed else SECURITY[provider]:
         enabled = rng.random() < 0.5
-        yield SecurityService, {"provider": provider, "account_id": account, "region": None, "service": service,
-                                "enabled": enabled, "detail": "ENABLED" if enabled else "DISABLED",
-                                "source_api": f"{service}:status", "raw": {"status": enabled}}
+        yield SecurityService(provider=provider, account_id=account, service=service, enabled=enabled,
+                              detail="ENABLED" if enabled else "DISABLED", source_api=f"{service}:status",
+                              raw={"status": enabled})
 
 
 def inventory(n: int, seed: int = 1) -> Iterator[Row]:
-    """The whole estate as (table, values) pairs, streamed account by account."""
+    """The whole estate as rows (``scanner.rows`` types), streamed account by account."""
     rng, start = random.Random(seed), 0
     for index, (provider, account, count) in enumerate(account_ids(n)):
         yield from _account_rows(rng, index, provider, account, count)
         yield from _resources(rng, provider, account, count, start)
         start += count
-
-
-def as_models(rows: Iterator[Row]) -> Iterator[SQLModel]:
-    """The rows as SQLModel instances, the way connectors yield them."""
-    for table, values in rows:
-        yield table(**values)
 
 
 def register(n: int, seed: int = 1) -> Register:

@@ -1,9 +1,9 @@
 """What every connector shares: the contract, the scan context and call bookkeeping.
 
 A connector is built from one config table (``[[aws]]``, ``[[m365]]``, ...) and a
-:class:`ScanContext`. Its :meth:`Connector.collect` yields inventory rows (instances of the
-SQLModel tables in ``scanner.models`` or of its own tables) as it finds them; the scanner
-stores them in bulk. Every API call group yields one :class:`~scanner.models.Collection` row
+:class:`ScanContext`. Its :meth:`Connector.collect` yields inventory rows (the row types of
+``scanner.rows``, or of the connector's own ``rows`` module) as it finds them; the scanner
+stores them in bulk. Every API call group yields one :class:`~scanner.rows.Collection` row
 (use :func:`attempt`), so a failed call becomes a recorded error and never a silent gap.
 """
 
@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from sqlmodel import SQLModel
-
-from scanner.models import Collection
+from scanner.rows import Collection, Row
 
 T = TypeVar("T")
 log = logging.getLogger("wolkenwacht.connectors")
@@ -40,7 +38,7 @@ class Connector(Protocol):
     provider: str
     permissions: tuple[str, ...]
 
-    def collect(self) -> Iterator[SQLModel]:
+    def collect(self) -> Iterator[Row]:
         """Yield inventory rows; never raise for a failed API call (record it instead)."""
         ...
 

@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine, text
 from findings.packs import Check, Control, Pack, load_checks, parameters
 from policies import ROOT
 from scanner.db import Writer
-from scanner.models import STATUSES, CheckSource, Finding, PackControl
+from scanner.models import STATUSES
+from scanner.rows import CheckSource, Finding, PackControl
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message")
 RULES = ("error", "error_added", "nothing_judged", "transition", "explained")
@@ -99,19 +100,19 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
         raise CheckError(f"check {check.id}: returned a status that is not one of {', '.join(STATUSES)}")
 
 
-def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check], scan_id: int) -> None:
+def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check]) -> None:
     for pack in packs:
         for control in pack.control:
-            writer.add(PackControl(scan_id=scan_id, pack=pack.id, control_id=control.id, title_nl=control.title_nl,
+            writer.add(PackControl(pack=pack.id, control_id=control.id, title_nl=control.title_nl,
                                    title_en=control.title_en, severity=control.severity, document=pack.pack.document,
                                    section=control.section, quote=control.quote, checks=";".join(control.checks),
                                    classifications=";".join(control.classifications) or None))
     for check in checks.values():
-        writer.add(CheckSource(scan_id=scan_id, check_id=check.id, sql=check.sql, sha256=check.sha256,
+        writer.add(CheckSource(check_id=check.id, sql=check.sql, sha256=check.sha256,
                                requires=";".join(check.requires), providers=";".join(check.providers)))
     for rule in RULES:
         sql = rule_sql(rule)
-        writer.add(CheckSource(scan_id=scan_id, check_id=f"rule:{rule}", sql=sql,
+        writer.add(CheckSource(check_id=f"rule:{rule}", sql=sql,
                                sha256=Check(id=rule, description="", providers=(), sql=sql).sha256,
                                requires="", providers=""))
 
@@ -139,7 +140,7 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
     checks = load_checks()
     used = {cid: checks[cid] for pack in packs for control in pack.control for cid in control.checks}
     writer = Writer(engine, params.scan_id)
-    write_metadata(writer, packs, used, params.scan_id)
+    write_metadata(writer, packs, used)
     writer.flush()  # checks may read pack_control
     with engine.begin() as conn:
         for pack in packs:
@@ -149,11 +150,8 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
     for pack in packs:
         for control in pack.control:
             if not control.checks:
-                writer.add_values(Finding, {
-                    "scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "check_id": None,
-                    "status": "manual", "check_status": "manual", "severity": control.severity,
-                    "message": control.manual, "deadline": None, "provider": None, "account_id": None,
-                    "resource_id": None, "explain_id": None, "evidence": None})
+                writer.add(Finding(pack=pack.id, control_id=control.id, status="manual", check_status="manual",
+                                   severity=control.severity, message=control.manual))
     writer.flush()
     _apply_rules(engine, packs, params)
     with engine.connect() as conn:

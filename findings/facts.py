@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Engine, Integer, String, func, select, text
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from scanner.db import Writer, dumps
+from scanner import rows
 from scanner.models import FactResource
 from scanner.register import CLASSIFICATIONS
 
@@ -80,10 +81,9 @@ def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
         result = conn.execution_options(stream_results=True, yield_per=5000).execute(TAGGED, binds)
         for rid, tags, register_default, kind, ref_region, countries, first_seen in result:
             classification, source = classify(tags, tag_key, register_default)
-            writer.add_values(FactResource, {
-                "resource_id": rid, "scan_id": scan_id, "location_kind": kind, "ref_region": ref_region,
-                "countries": countries, "classification": classification, "classification_source": source,
-                "pet": _pet(tags), "first_seen": first_seen})
+            writer.add(rows.FactResource(
+                resource_id=rid, location_kind=kind, ref_region=ref_region, countries=countries,
+                classification=classification, classification_source=source, pet=_pet(tags), first_seen=first_seen))
     writer.flush()
     with engine.begin() as conn:
         conn.execute(UNTAGGED, {"scan_id": scan_id})

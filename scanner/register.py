@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from connectors.config import Strict
-from scanner import models
+from scanner import rows
 from scanner.errors import UserError, read_toml
 
 CLASSIFICATIONS = (
@@ -128,14 +128,14 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def register_rows(register: Register, scan_id: int) -> list:
+def register_rows(register: Register) -> list:
     """The register as snapshot rows for the inventory."""
-    rows: list = []
+    snapshot: list = []
     for s in register.service:
         ra, ex, tr = s.risk_assessment, s.exit_strategy or ExitStrategy(), s.transfer
-        rows.append(models.RegisterService(
-            scan_id=scan_id, provider=s.provider, account_id=s.account, name=s.name, owner=s.owner,
-            material=s.material, classification=s.classification, service_model=s.service_model,
+        snapshot.append(rows.RegisterService(
+            provider=s.provider, account_id=s.account, name=s.name, owner=s.owner, material=s.material,
+            classification=s.classification, service_model=s.service_model,
             risk_assessment_ref=ra.reference if ra else None, risk_assessment_date=ra.date if ra else None,
             risk_covers_jurisdiction=bool(ra and ra.covers_jurisdiction),
             exit_portability_terms=ex.portability_terms, exit_alternative=ex.alternative,
@@ -146,14 +146,14 @@ def register_rows(register: Register, scan_id: int) -> list:
             contract_end=s.contract_end, reported_to_cio_rijk=s.reported_to_cio_rijk, in_use_since=s.in_use_since,
             transfer_mechanism=tr.mechanism if tr else None, transfer_dpia_sent=tr.dpia_sent_to_cio_rijk if tr else None,
             pet=";".join(s.pet) or None))
-    rows += [models.RegisterMailbox(scan_id=scan_id, tenant_id=m.tenant, address=m.address.lower(), reason=m.reason)
-             for m in register.approved_mailbox]
-    rows += [models.RegisterTeam(scan_id=scan_id, tenant_id=t.tenant, team_id=t.team_id, reason=t.reason)
-             for t in register.approved_team]
-    rows += [models.RegisterExplain(scan_id=scan_id, control_id=e.control, provider=e.provider, account_id=e.account,
-                                    resource_uid=e.resource, justification=e.justification, approver=e.approver,
-                                    approved_on=e.date, expires=e.expires) for e in register.explain]
-    rows += [models.RegisterAttestation(scan_id=scan_id, control_id=a.control, reference=a.reference,
-                                        attested_by=a.attested_by, attested_on=a.date, expires=a.expires)
-             for a in register.attestation]
-    return rows
+    snapshot += [rows.RegisterMailbox(tenant_id=m.tenant, address=m.address.lower(), reason=m.reason)
+                 for m in register.approved_mailbox]
+    snapshot += [rows.RegisterTeam(tenant_id=t.tenant, team_id=t.team_id, reason=t.reason)
+                 for t in register.approved_team]
+    snapshot += [rows.RegisterExplain(control_id=e.control, provider=e.provider, account_id=e.account,
+                                      resource_uid=e.resource, justification=e.justification, approver=e.approver,
+                                      approved_on=e.date, expires=e.expires) for e in register.explain]
+    snapshot += [rows.RegisterAttestation(control_id=a.control, reference=a.reference,
+                                          attested_by=a.attested_by, attested_on=a.date, expires=a.expires)
+                 for a in register.attestation]
+    return snapshot

@@ -19,7 +19,8 @@ from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
 from scanner.config import PACKS, Config
 from scanner.db import Writer, connect, create_schema
-from scanner.models import Account, Collection, Scan
+from scanner.models import Collection, Scan
+from scanner import rows
 from scanner.register import Register, load_register, register_rows, sha256
 from scanner.sources import build_connector
 
@@ -70,7 +71,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
         label, count = f"{provider}:{source.name}", 0
         try:
             for row in connector.collect():
-                if isinstance(row, Account):
+                if isinstance(row, rows.Account):
                     if (row.provider, row.account_id) in seen_accounts:
                         continue
                     seen_accounts.add((row.provider, row.account_id))
@@ -81,7 +82,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
                     progress(label, count)
         except Exception as exc:  # noqa: BLE001 - one broken source must not end the scan
             log.exception("connector %s stopped", label)
-            writer.add(Collection(provider=provider, estate=source.name, area="accounts", call="connector",
+            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call="connector",
                                   ok=False, error=f"connector stopped: {type(exc).__name__}: {exc}"[:2000]))
         progress(label, count)
         writer.flush()
@@ -100,7 +101,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     scan_id = _start(engine, config, config_path, register_text)
     writer, status = Writer(engine, scan_id), "failed"
     try:
-        writer.add_all(register_rows(register, scan_id))
+        writer.add_all(register_rows(register))
         writer.flush()
         _collect(connectors, writer, progress)
         progress("facts", derive_facts(engine, scan_id, config.classification_tag))

@@ -9,7 +9,7 @@ from findings.facts import derive_facts
 from findings.packs import load_checks, load_packs
 from findings.reference import load_reference
 from scanner.db import Writer, connect, create_schema
-from scanner.models import Scan
+from scanner.rows import Scan
 
 SCAN_DATE = date(2026, 11, 26)
 
@@ -25,15 +25,15 @@ def new_inventory(tmp_path, started_at: datetime | None = None) -> tuple[Engine,
 def add_scan(engine: Engine, started_at: datetime | None = None) -> int:
     writer = Writer(engine, 0)
     start = started_at or datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-    writer.add_values(Scan, {"started_at": start, "status": "running", "tool_version": "test",
-                             "organisation_profile": "ministry", "config_sha256": "0" * 64})
+    writer.add(Scan(started_at=start, status="running", tool_version="test", organisation_profile="ministry",
+                    config_sha256="0" * 64))
     writer.flush()
     with engine.connect() as conn:
         return conn.exec_driver_sql("select max(id) from scan").scalar_one()
 
 
 def store(engine: Engine, scan_id: int, rows) -> None:
-    """Store inventory rows (SQLModel instances) for a scan, then derive its facts."""
+    """Store inventory rows (``scanner.rows`` types) for a scan, then derive its facts."""
     writer = Writer(engine, scan_id)
     writer.add_all(rows)
     writer.flush()
@@ -47,7 +47,7 @@ def check_rows(engine: Engine, scan_id: int, check_id: str, profile: str = "mini
         recorded = conn.exec_driver_sql(f"select count(*) from pack_control where scan_id = {int(scan_id)}").scalar_one()
     if not recorded:
         writer = Writer(engine, scan_id)
-        write_metadata(writer, load_packs().values(), load_checks(), scan_id)
+        write_metadata(writer, load_packs().values(), load_checks())
         writer.flush()
     params = Params(scan_id=scan_id, scan_date=SCAN_DATE, profile=profile)
     return list(run_check(engine, load_checks()[check_id], params, control_id))

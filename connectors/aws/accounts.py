@@ -11,7 +11,7 @@ from connectors.aws.config import AwsConfig
 from connectors.aws.inventory import utc
 from connectors.aws.session import Call, Clients, Credentials, Scope, describe_error
 from connectors.base import attempt, json_safe
-from scanner.models import Account, Collection
+from scanner.rows import Account, Collection
 
 IDENTITY = Call("sts", "GetCallerIdentity", "sts:GetCallerIdentity")
 ASSUME = Call("sts", "AssumeRole", "sts:AssumeRole")

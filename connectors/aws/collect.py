@@ -21,15 +21,13 @@ The read-only IAM actions it needs are :data:`PERMISSIONS` (see ``permissions.md
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
-from sqlmodel import SQLModel
-
 from connectors.aws import accounts, inventory, security
 from connectors.aws.config import AwsConfig
 from connectors.aws.inventory import Listing, arn_key, list_spec, resources
 from connectors.aws.services import KMS_SPEC, SPECS
 from connectors.aws.session import Clients, Scope, new_session
 from connectors.base import ScanContext
-from scanner.models import Collection, Resource
+from scanner.rows import Collection, Resource, Row
 
 CALLS = tuple(
     [accounts.IDENTITY, accounts.ASSUME, accounts.LIST_ACCOUNTS, accounts.DESCRIBE_REGIONS,
@@ -57,7 +55,7 @@ class AwsConnector:
         explicit = config.regions != ["*"]
         self.home = config.regions[0].lower() if explicit else (self.session.region_name or "us-east-1")
 
-    def collect(self) -> Iterator[SQLModel]:
+    def collect(self) -> Iterator[Row]:
         me, identity, rows = accounts.caller(self.clients, self.config, self.home)
         yield from rows
         if me is None:
@@ -73,7 +71,7 @@ class AwsConnector:
                                      area=inventory.AREA, call="scan", ok=False,
                                      error="scan deadline reached before this account was scanned")
 
-    def _account(self, scope: Scope, pool: ThreadPoolExecutor) -> Iterator[SQLModel]:
+    def _account(self, scope: Scope, pool: ThreadPoolExecutor) -> Iterator[Row]:
         regions, record = accounts.regions(self.clients, self.config, scope)
         if record:
             yield record

@@ -16,7 +16,7 @@ import jmespath
 from connectors.aws.services import ResourceSpec, key_custody
 from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
 from connectors.base import attempt, json_safe
-from scanner.models import Collection, Resource, Setting
+from scanner.rows import Collection, Resource, Setting
 
 AREA = "inventory"
 TAGGING = Call("resourcegroupstaggingapi", "GetResources", "tag:GetResources")

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
 from connectors.base import json_safe
-from scanner.models import Collection, SecurityService
+from scanner.rows import Collection, SecurityService
 
 AREA = "security_services"
 Reading = tuple[bool, str, Any]  # enabled, detail, raw answer

@@ -11,11 +11,10 @@ policy. Each call group yields a Collection row; a subscription that answers 403
 errors and the other subscriptions go on.
 """
 
+import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-
-from sqlmodel import SQLModel
 
 from connectors.azure import encryption, policy, security
 from connectors.azure.clients import AzureClients, describe_error
@@ -23,7 +22,7 @@ from connectors.azure.config import AzureConfig
 from connectors.azure.graph import CONTAINERS, RESOURCES, ResourceGraph, batches
 from connectors.base import ScanContext, attempt, json_safe
 from connectors.microsoft_credential import build_credential
-from scanner.models import Account, Collection, Resource
+from scanner.rows import Account, Collection, Resource, Row
 
 LIST_SUBSCRIPTIONS = "Microsoft.Resources/subscriptions/read"
 QUERY_GRAPH = "Microsoft.ResourceGraph/resources/read"
@@ -54,7 +53,7 @@ class AzureConnector:
         return attempt(fn, provider=self.provider, estate=self.config.name, area=area, call=call,
                        account_id=account_id, permission=call, describe_error=describe_error)
 
-    def collect(self) -> Iterator[SQLModel]:
+    def collect(self) -> Iterator[Row]:
         listed = self._attempt(lambda: [s.as_dict() for s in self.clients.subscriptions().subscriptions.list()],
                                "accounts", LIST_SUBSCRIPTIONS)
         yield listed.record
@@ -119,9 +118,9 @@ class AzureConnector:
                        kind="azure-subscription", estate=self.config.name, parent_id=parent, created_at=None,
                        raw=json_safe({**sub, "managementGroupAncestorsChain": chain}))
 
-    def _subscription(self, sub_id: str, graph_rows: list[dict] | None) -> list[SQLModel]:
+    def _subscription(self, sub_id: str, graph_rows: list[dict] | None) -> list[Row]:
         """Everything per subscription after the Resource Graph query (runs in a worker thread)."""
-        out: list[SQLModel] = []
+        out: list[Row] = []
         created = self._attempt(lambda: self._created_times(sub_id), "inventory", LIST_RESOURCES, sub_id)
         out.append(created.record)
         if graph_rows is not None:
@@ -183,8 +182,7 @@ def _summarise(records: list[Collection]) -> list[Collection]:
 
 
 def _for_account(record: Collection, account_id: str, area: str, count: int | None) -> Collection:
-    return Collection(**{**record.model_dump(exclude={"id", "scan_id"}), "account_id": account_id, "area": area,
-                         "item_count": count})
+    return dataclasses.replace(record, account_id=account_id, area=area, item_count=count)
 
 
 def _ancestors(rows: list[dict]) -> list[str] | None:

@@ -26,13 +26,12 @@ from google.api_core import exceptions as gexc
 from google.api_core.client_options import ClientOptions
 from google.api_core.retry import Retry, if_exception_type
 from google.cloud import asset_v1, orgpolicy_v2
-from sqlmodel import SQLModel
 
 from connectors.base import ScanContext, attempt, json_safe
 from connectors.gcp import normalise as n
 from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
-from scanner.models import Account, Collection, Resource, SecurityService, Setting
+from scanner.rows import Account, Collection, Resource, Row, SecurityService, Setting
 
 SEARCH, LIST, POLICY = "cloudasset:SearchAllResources", "cloudasset:ListAssets", "orgpolicy:GetEffectivePolicy"
 # The read-only IAM permission behind each API call (README: connectors/gcp/README.md).
@@ -130,7 +129,7 @@ class GcpConnector:
         return as_dict(self.policies.get_effective_policy(name=name, retry=self._retry()))
 
     # -- collection --------------------------------------------------------------------------
-    def collect(self) -> Iterator[SQLModel]:
+    def collect(self) -> Iterator[Row]:
         found = self._attempt(lambda: self._search([n.PROJECT_TYPE]), "accounts", SEARCH)
         yield found.record
         if not found.ok:
@@ -224,7 +223,7 @@ class GcpConnector:
                            source_api=SEARCH + (f"+{LIST}" if asset else ""),
                            raw=json_safe({"search": r, "asset": asset}))
 
-    def _security_command_center(self, projects: list[Project]) -> Iterator[SQLModel]:
+    def _security_command_center(self, projects: list[Project]) -> Iterator[Row]:
         """SCC as seen through Service Usage: is securitycenter.googleapis.com enabled per project?
 
         Limit: an enabled API shows that SCC is in use for the project, not which tier or which

@@ -5,7 +5,7 @@ names); totals go to the tenant row.
 """
 
 from connectors.m365.graph import as_int, yes
-from connectors.m365.models import M365UserActivity
+from connectors.m365.rows import M365UserActivity
 from connectors.m365.tenant_scan import TenantScan
 
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from msgraph.generated.organization.organization_request_builder import OrganizationRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from kiota_abstractions.base_request_configuration import RequestConfiguration
-from sqlmodel import SQLModel
 
 from connectors.base import ScanContext, json_safe
 from connectors.m365 import activity, exchange, sharepoint, teams
@@ -22,10 +21,10 @@ from connectors.m365.calls import PERMISSIONS
 from connectors.m365.config import M365Config
 from connectors.m365.graph import GraphSession
 from connectors.m365.licences import user_row
-from connectors.m365.models import M365Tenant
+from connectors.m365.rows import M365Tenant
 from connectors.m365.tenant_scan import TenantScan, wire
 from connectors.microsoft_credential import build_credential
-from scanner.models import Account, Collection, Setting
+from scanner.rows import Account, Collection, Row, Setting
 
 DONE = object()
 ORG_FIELDS = ["id", "displayName", "countryLetterCode", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
@@ -43,7 +42,7 @@ class M365Connector:
     def __init__(self, config: M365Config, context: ScanContext, max_retry_wait: float | None = None):
         self.cfg, self.context, self.max_retry_wait = config, context, max_retry_wait
 
-    def collect(self) -> Iterator[SQLModel]:
+    def collect(self) -> Iterator[Row]:
         rows: queue.Queue = queue.Queue()
         worker = threading.Thread(target=self._thread, args=(rows.put,), name=f"m365-{self.cfg.name}", daemon=True)
         worker.start()

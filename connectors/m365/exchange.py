@@ -22,9 +22,9 @@ from msgraph.generated.service_principals.service_principals_request_builder imp
 from connectors.base import json_safe
 from connectors.m365.calls import EXO_CALLS
 from connectors.m365.graph import as_int, error_code, yes
-from connectors.m365.models import M365Mailbox
+from connectors.m365.rows import M365Mailbox
 from connectors.m365.tenant_scan import TenantScan, wire
-from scanner.models import Setting
+from scanner.rows import Setting
 
 EXO_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
 HYBRID_APP_PREFIX = "ExchangeServerApp-"

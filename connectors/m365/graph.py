@@ -24,7 +24,7 @@ from msgraph.graph_request_adapter import options as sdk_default_options
 from msgraph_core import GraphClientFactory
 
 from connectors.base import ScanContext, attempt
-from scanner.models import Collection
+from scanner.rows import Collection
 
 THROTTLED = {429, 503}
 DEFAULT_RETRY_AFTER = 10.0

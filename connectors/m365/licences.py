@@ -5,7 +5,7 @@ the plan's ``service`` name. A SharePoint plan also provisions OneDrive for Busi
 ``plan_onedrive`` too. ``capabilityStatus`` Enabled and Warning (grace period) count as enabled.
 """
 
-from connectors.m365.models import M365User
+from connectors.m365.rows import M365User
 
 PLAN_IDS = {
     "efb87545-963c-4e0d-99df-69c6916d9eb0": "exchange",        # EXCHANGE_S_ENTERPRISE

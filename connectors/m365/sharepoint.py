@@ -9,9 +9,9 @@ from msgraph.generated.sites.get_all_sites.get_all_sites_request_builder import 
 
 from connectors.base import json_safe
 from connectors.m365.graph import as_int, yes
-from connectors.m365.models import M365Drive, M365Site
+from connectors.m365.rows import M365Drive, M365Site
 from connectors.m365.tenant_scan import TenantScan, wire
-from scanner.models import Setting
+from scanner.rows import Setting
 
 SITE_FIELDS = ["id", "name", "displayName", "webUrl", "siteCollection", "isPersonalSite", "createdDateTime"]
 

@@ -7,7 +7,7 @@ from msgraph.generated.groups.item.drive.drive_request_builder import DriveReque
 from msgraph.generated.teams.item.channels.channels_request_builder import ChannelsRequestBuilder
 from msgraph.generated.teams.item.channels.item.files_folder.files_folder_request_builder import FilesFolderRequestBuilder
 
-from connectors.m365.models import M365Channel, M365Team
+from connectors.m365.rows import M365Channel, M365Team
 from connectors.m365.tenant_scan import TenantScan
 
 TEAM_FILTER = "resourceProvisioningOptions/Any(x:x eq 'Team')"

@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
-from sqlmodel import SQLModel
 
 from connectors.base import json_safe
 from connectors.m365.calls import fields
 from connectors.m365.config import M365Config
 from connectors.m365.graph import GraphSession, attempt_async, describe
-from connectors.m365.models import M365Tenant, M365User
-from scanner.models import Collection, Resource
+from connectors.m365.rows import M365Tenant, M365User
+from scanner.rows import Collection, Resource, Row
 
 # Microsoft 365 encrypts all content at rest (BitLocker plus service encryption); it cannot be
 # switched off. Keys are Microsoft's unless Customer Key is configured, which Graph cannot show,
@@ -27,7 +26,7 @@ AT_REST = {"encrypted": True, "key_custody": "provider"}
 class TenantScan:
     cfg: M365Config
     session: GraphSession
-    emit: Callable[[SQLModel], None]
+    emit: Callable[[Row], None]
     tenant: M365Tenant
     users: list[M365User] | None = None
     user_locations: dict[str, str | None] = field(default_factory=dict)

@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from sqlmodel import SQLModel
 
 from connectors.base import ScanContext, attempt, check_endpoint
 from connectors.onprem.builds import identify
 from connectors.onprem.config import OnpremConfig
-from connectors.onprem.models import OnpremEndpoint
-from scanner.models import Account
+from connectors.onprem.rows import OnpremEndpoint
+from scanner.rows import Account, Row
 
 HEADERS = {"exchange": "X-OWA-Version", "sharepoint": "MicrosoftSharePointTeamServices"}
 MAX_HOPS = 3
@@ -30,14 +29,14 @@ class OnpremConnector:
     def __init__(self, config: OnpremConfig, context: ScanContext):
         self.cfg, self.context = config, context
 
-    def collect(self) -> Iterator[SQLModel]:
+    def collect(self) -> Iterator[Row]:
         verify = self.cfg.ca_bundle or self.cfg.verify_tls
         with httpx.Client(verify=verify, timeout=self.cfg.timeout_seconds, follow_redirects=False) as http:
             for kind, urls in (("exchange", self.cfg.exchange_urls), ("sharepoint", self.cfg.sharepoint_urls)):
                 for url in urls:
                     yield from self._endpoint(http, kind, url)
 
-    def _endpoint(self, http: httpx.Client, kind: str, url: str) -> Iterator[SQLModel]:
+    def _endpoint(self, http: httpx.Client, kind: str, url: str) -> Iterator[Row]:
         outcome = attempt(lambda: probe(http, kind, url), provider="onprem", estate=self.cfg.name,
                           area=f"onprem.{kind}", call=f"http:GET {kind}", account_id=url,
                           count=lambda _: 1)

@@ -4,7 +4,7 @@ import pytest
 
 from connectors.aws import accounts
 from connectors.aws.session import Scope
-from scanner.models import Account, Collection, Resource
+from scanner.rows import Account, Collection, Resource
 
 from aws_support import ACCOUNT, ALLOW_ALL, ROLE, credentials, organization, policy
 

@@ -5,7 +5,7 @@ from datetime import UTC
 import pytest
 
 from connectors.aws.services import s3_region
-from scanner.models import Collection, Resource, Setting
+from scanner.rows import Collection, Resource, Setting
 
 from aws_support import ACCOUNT, Aws
 

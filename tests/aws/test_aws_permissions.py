@@ -10,7 +10,7 @@ from pathlib import Path
 from connectors.aws import accounts
 from connectors.aws.collect import CALLS, PERMISSIONS
 from connectors.aws.session import Scope
-from scanner.models import Account
+from scanner.rows import Account
 
 from aws_support import ACCOUNT, ROLE, organization
 

@@ -4,7 +4,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from connectors.aws.security import CHECKS
-from scanner.models import Collection, SecurityService
+from scanner.rows import Collection, SecurityService
 
 from aws_support import ACCOUNT
 

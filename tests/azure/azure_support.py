@@ -12,7 +12,7 @@ from pathlib import Path
 from connectors.azure.collect import AzureConnector
 from connectors.azure.config import AzureConfig
 from connectors.base import ScanContext
-from scanner.models import Account, Collection, Resource, SecurityService, Setting
+from scanner.rows import Account, Collection, Resource, SecurityService, Setting
 from tests.fakes.arm import ArmFake
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from scanner.models import Account
+from scanner.rows import Account
 
 from .golden import (
     ACCOUNT_IDS, AWS, AZURE, GCP, M365, all_statuses, changes, golden_estate, only_change, provider_fact, row, run,

@@ -14,7 +14,7 @@ import pytest
 from connectors.base import ScanContext
 from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
-from scanner.models import Account, Collection, Resource, SecurityService, Setting
+from scanner.rows import Account, Collection, Resource, SecurityService, Setting
 from tests.fakes.cloudasset import FakeCloudAsset
 from tests.gcp.gcp_estate import ORG, golden_estate
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.gcp.gcp_estate import KEYRING, find
-from scanner.models import Account, Resource
+from scanner.rows import Account, Resource
 
 CMEK = f"{KEYRING}/cryptoKeys/cmek"
 EKM = f"{KEYRING}/cryptoKeys/ekm"

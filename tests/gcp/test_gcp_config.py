@@ -16,7 +16,7 @@ from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
 from scanner.errors import UserError
-from scanner.models import Resource
+from scanner.rows import Resource
 from tests.fakes.cloudasset import FakeCloudAsset
 
 ROOT = Path(__file__).resolve().parents[2]

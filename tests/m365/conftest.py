@@ -14,7 +14,7 @@ import pytest
 from connectors.base import ScanContext
 from connectors.m365.collect import M365Connector
 from connectors.m365.config import M365Config
-from scanner.models import Collection, RegisterMailbox, RegisterTeam
+from scanner.rows import Collection, RegisterMailbox, RegisterTeam
 from tests.fakes.graph import GraphFake
 from tests.m365.tenants import TENANT
 from findings.engine import Params, run_check

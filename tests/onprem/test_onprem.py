@@ -9,11 +9,11 @@ from connectors.base import ScanContext
 from connectors.onprem.builds import identify
 from connectors.onprem.collect import OnpremConnector
 from connectors.onprem.config import OnpremConfig
-from connectors.onprem.models import OnpremEndpoint
+from connectors.onprem.rows import OnpremEndpoint
 from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
-from scanner.models import Account, Collection
+from scanner.rows import Account, Collection
 from tests.fakes.onprem import OnpremFake
 from tests.support import SCAN_DATE, new_inventory, store
 

@@ -1,0 +1,88 @@
+"""Row types (scanner.rows) match their tables, and the Writer stores what the ORM would store."""
+
+import dataclasses
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import Session, SQLModel, select
+
+import scanner.sources  # noqa: F401 - registers the connector tables
+from connectors.m365 import rows as m365_rows
+from connectors.onprem import rows as onprem_rows
+from scanner import models, rows
+from scanner.db import Writer
+from tests.support import new_inventory
+
+ROW_TYPES = [t for module in (rows, m365_rows, onprem_rows) for t in vars(module).values()
+             if isinstance(t, type) and hasattr(t, "model") and t is not rows.Row]
+NOT_WRITTEN_ROW_BY_ROW = {"ref_region", "ref_region_country", "ref_country", "ref_provider",  # reference.py
+                          "fact_resource_country"}  # one INSERT ... SELECT
+
+
+@pytest.mark.parametrize("row_type", ROW_TYPES, ids=lambda t: t.__name__)
+def test_row_type_has_the_columns_and_defaults_of_its_table(row_type):
+    table = row_type.model.__table__
+    fields = {f.name: f for f in dataclasses.fields(row_type)}
+    assert list(fields) == [c.name for c in table.columns if c.name not in ("id", "scan_id")]
+    for name, field in fields.items():
+        info = row_type.model.model_fields[name]
+        required = info.is_required()
+        assert (field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING) == required
+        if not required and field.default_factory is dataclasses.MISSING:
+            assert field.default == info.default, name
+
+
+def test_every_table_that_scans_fill_has_a_row_type():
+    with_rows = {t.model.__tablename__ for t in ROW_TYPES}
+    assert set(SQLModel.metadata.tables) - with_rows == NOT_WRITTEN_ROW_BY_ROW
+
+
+def test_missing_or_unknown_field_is_refused():
+    with pytest.raises(TypeError):
+        rows.Resource(provider="aws", account_id="1", type="s3.bucket", source_api="s3:ListBuckets")  # no uid
+    with pytest.raises(TypeError):
+        rows.Resource(provider="aws", account_id="1", uid="u", type="t", source_api="s", colour="red")
+
+
+def test_writer_stores_what_the_orm_stores(tmp_path):
+    engine, scan_id = new_inventory(tmp_path)
+    amsterdam = timezone(timedelta(hours=2))
+    values = dict(provider="aws", account_id="111122223333", type="s3.bucket", name="b", region="eu-west-1",
+                  created_at=datetime(2024, 5, 1, 12, 30, 15, 250, tzinfo=amsterdam), tags={"Classificatie": "intern", "ü": [1]},
+                  stores_data=True, encrypted=False, key_custody="none", source_api="s3:ListBuckets",
+                  raw={"Name": "b", "nested": {"n": None}})
+    writer = Writer(engine, scan_id, batch=1)
+    writer.add(rows.Resource(uid="by-writer", **values))
+    writer.flush()
+    with Session(engine) as session:
+        session.add(models.Resource(scan_id=scan_id, uid="by-orm", **values))
+        session.commit()
+    with engine.connect() as conn:
+        stored = {r.uid: r._asdict() for r in conn.exec_driver_sql("select * from resource").all()}
+    by_writer, by_orm = stored["by-writer"], stored["by-orm"]
+    assert {k: v for k, v in by_writer.items() if k not in ("id", "uid")} == \
+           {k: v for k, v in by_orm.items() if k not in ("id", "uid")}
+    assert by_writer["scan_id"] == scan_id
+    with Session(engine) as session:
+        read = session.exec(select(models.Resource).where(models.Resource.uid == "by-writer")).one()
+    assert read.created_at == datetime(2024, 5, 1, 10, 30, 15, 250, tzinfo=UTC)
+    assert (read.tags, read.raw, read.encrypted) == (values["tags"], values["raw"], False)
+    assert writer.counts == {"resource": 1}
+
+
+def test_writer_puts_parameters_in_table_order(tmp_path):
+    """fact_resource's primary key (resource_id) comes before scan_id in the table."""
+    engine, scan_id = new_inventory(tmp_path)
+    writer = Writer(engine, scan_id)
+    for uid in ("u1", "u2"):
+        writer.add(rows.Resource(provider="aws", account_id="1", uid=uid, type="t", source_api="s"))
+    writer.flush()
+    with engine.connect() as conn:
+        resource_id = conn.exec_driver_sql("select id from resource where uid = 'u2'").scalar_one()
+    assert resource_id != scan_id
+    writer.add(rows.FactResource(resource_id=resource_id, location_kind="unreported", classification="unknown",
+                                 classification_source="none", first_seen=datetime(2026, 1, 1, tzinfo=UTC)))
+    writer.flush()
+    with Session(engine) as session:
+        fact = session.exec(select(models.FactResource)).one()
+    assert (fact.resource_id, fact.scan_id, fact.location_kind) == (resource_id, scan_id, "unreported")
