@@ -7,7 +7,7 @@ descriptions are part of the schema documentation (``docs/schema.md`` is generat
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -54,7 +54,7 @@ class Resource(SQLModel, table=True):
     """One resource found in an account, normalised, with the raw API answer."""
 
     __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),
-                      Index("ix_resource_uid", "provider", "account_id", "uid"))
+                      Index("ix_resource_uid", "provider", "account_id", "uid", "scan_id"))
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
     provider: str = Field(description="aws, azure, gcp, m365 or onprem")
@@ -311,7 +311,8 @@ class Finding(SQLModel, table=True):
     """One judgement: a control applied to a resource or an account."""
 
     __table_args__ = (Index("ix_finding_scan", "scan_id", "control_id", "status"),
-                      Index("ix_finding_resource", "scan_id", "resource_id"))
+                      Index("ix_finding_account_level", "scan_id", sqlite_where=text("resource_id is null"),
+                            postgresql_where=text("resource_id is null")))
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
     pack: str

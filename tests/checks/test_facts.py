@@ -89,3 +89,15 @@ def test_first_seen_is_the_earliest_scan_that_saw_the_resource(tmp_path):
     found = facts(engine, second)
     assert found["old"]["first_seen"].startswith("2025-05-01 08:00")
     assert found["new"]["first_seen"].startswith("2026-11-26 09:00")
+
+
+def test_first_seen_is_per_account(tmp_path):
+    """The same uid in an account that no other scan held is first seen now."""
+    engine, first = new_inventory(tmp_path, started_at=datetime(2025, 5, 1, 8, 0, tzinfo=UTC))
+    store(engine, first, [resource("gcp", "old", "uid-1", "storage.googleapis.com/Bucket", "europe-west4")])
+    second = add_scan(engine)
+    moved = resource("gcp", "moved", "uid-1", "storage.googleapis.com/Bucket", "europe-west4")
+    moved.account_id = "another-project"
+    store(engine, second, [moved])
+    derive_facts(engine, second, "classification")
+    assert facts(engine, second)["moved"]["first_seen"].startswith("2026-11-26 09:00")
