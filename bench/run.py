@@ -4,9 +4,9 @@
 
 Prints one line per phase (seconds, rows, rows/s, peak RSS so far) and the findings per status.
 The ingest phase includes producing the rows (``scanner.rows`` instances, as connectors yield
-them); the generator alone is timed in a separate pass beforehand and shown on its own line. ``--profile`` prints the top 25 cumulative cProfile
-entries per phase, and ``--detail`` prints the time of each check's SQL and of the slowest
-statements.
+them); the generator alone is timed in a separate pass beforehand and shown on its own line.
+``--profile`` prints the top 25 cumulative cProfile entries per phase, and ``--detail`` prints
+the time of each check's SQL and of the slowest statements.
 """
 
 import argparse

@@ -2,8 +2,9 @@
 
 ``inventory(n, seed)`` yields rows (the ``scanner.rows`` types connectors yield) in the order a
 scan produces them: per account its Account row, its Collection rows, its SecurityService rows,
-then its resources. Nothing is kept between accounts, so memory stays flat whatever N is. ``register(n, seed)`` is the matching
-register: most accounts are in it, many with a default classification.
+then its resources. Nothing is kept between accounts, so memory stays flat whatever N is.
+``register(n, seed)`` is the matching register: most accounts are in it, many with a default
+classification.
 
 The mix: providers aws/azure/gcp/m365 (40/30/20/10 % of the accounts), about N/1000 accounts,
 regions mostly in the EEA with some us-east-1, cn-north-1 and global ones (and GCP multi-regions

@@ -48,7 +48,8 @@ def test_writer_stores_what_the_orm_stores(tmp_path):
     engine, scan_id = new_inventory(tmp_path)
     amsterdam = timezone(timedelta(hours=2))
     values = dict(provider="aws", account_id="111122223333", type="s3.bucket", name="b", region="eu-west-1",
-                  created_at=datetime(2024, 5, 1, 12, 30, 15, 250, tzinfo=amsterdam), tags={"Classificatie": "intern", "ü": [1]},
+                  created_at=datetime(2024, 5, 1, 12, 30, 15, 250, tzinfo=amsterdam),
+                  tags={"Classificatie": "intern", "ü": [1]},
                   stores_data=True, encrypted=False, key_custody="none", source_api="s3:ListBuckets",
                   raw={"Name": "b", "nested": {"n": None}})
     writer = Writer(engine, scan_id, batch=1)
