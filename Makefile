@@ -15,7 +15,9 @@ $(VENV)/.installed: pyproject.toml
 demo: install  ## scan the embedded sample estate and write demo-output/report.html
 	$(PY) -m scanner demo --output-dir demo-output
 
-test: install  ## the whole test suite (CI runs this)
+test: install  ## lint, the import contract and the whole test suite (CI runs this)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: install  ## ingest + judge 100k synthetic resources (see bench/README.md)

@@ -3,7 +3,7 @@
     python bench/run.py --resources 100000 [--database sqlite:///path] [--seed 1] [--profile] [--detail]
 
 Prints one line per phase (seconds, rows, rows/s, peak RSS so far) and the findings per status.
-The ingest phase includes producing the rows (``scanner.rows`` instances, as connectors yield
+The ingest phase includes producing the rows (``inventory.rows`` instances, as connectors yield
 them); the generator alone is timed in a separate pass beforehand and shown on its own line.
 ``--profile`` prints the top 25 cumulative cProfile entries per phase, and ``--detail`` prints
 the time of each check's SQL and of the slowest statements.
@@ -25,16 +25,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event  # noqa: E402
+from sqlalchemy import Engine, event
 
-from bench import synthetic  # noqa: E402
-from findings.engine import Params, evaluate, run_check  # noqa: E402
-from findings.facts import derive_facts  # noqa: E402
-from findings.packs import load_checks, load_packs  # noqa: E402
-from findings.reference import load_reference  # noqa: E402
-from scanner.db import Writer, connect, create_schema  # noqa: E402
-from scanner.rows import Scan  # noqa: E402
-from scanner.register import register_rows  # noqa: E402
+from bench import synthetic
+from connectors.registry import TABLES
+from findings.engine import Params, evaluate, run_check
+from findings.facts import derive_facts
+from findings.packs import load_checks, load_packs
+from findings.reference import load_reference
+from inventory.db import Writer, connect, create_schema
+from inventory.rows import Scan
+from scanner.register import register_rows
 
 STARTED = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -152,7 +153,7 @@ def run(args, url: str) -> None:
     packs = list(load_packs().values())
     counts: dict[str, int] = {}
     with phases.phase("setup", lambda: counts["register"]):
-        create_schema(engine)
+        create_schema(engine, TABLES)
         load_reference(engine)
         scan_id = new_scan(engine)
         writer = Writer(engine, scan_id)

@@ -1,6 +1,6 @@
 """A synthetic inventory for the benchmark: a deterministic, streamed estate of N resources.
 
-``inventory(n, seed)`` yields rows (the ``scanner.rows`` types connectors yield) in the order a
+``inventory(n, seed)`` yields rows (the ``inventory.rows`` types connectors yield) in the order a
 scan produces them: per account its Account row, its Collection rows, its SecurityService rows,
 then its resources. Nothing is kept between accounts, so memory stays flat whatever N is.
 ``register(n, seed)`` is the matching register: most accounts are in it, many with a default
@@ -16,8 +16,8 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from scanner.rows import Account, Collection, Resource, Row, SecurityService
-from scanner.register import Attestation, Explain, ExitStrategy, Register, RiskAssessment, Service
+from inventory.rows import Account, Collection, Resource, Row, SecurityService
+from scanner.register import Attestation, ExitStrategy, Explain, Register, RiskAssessment, Service
 
 RESOURCES_PER_ACCOUNT = 1000
 PROVIDERS = ("aws",) * 4 + ("azure",) * 3 + ("gcp",) * 2 + ("m365",)
@@ -159,7 +159,7 @@ def _account_rows(rng: random.Random, index: int, provider: str, account: str, c
 
 
 def inventory(n: int, seed: int = 1) -> Iterator[Row]:
-    """The whole estate as rows (``scanner.rows`` types), streamed account by account."""
+    """The whole estate as rows (``inventory.rows`` types), streamed account by account."""
     rng, start = random.Random(seed), 0
     for index, (provider, account, count) in enumerate(account_ids(n)):
         yield from _account_rows(rng, index, provider, account, count)

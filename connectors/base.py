@@ -2,11 +2,12 @@
 
 A connector is built from one config table (``[[aws]]``, ``[[m365]]``, ...) and a
 :class:`ScanContext`. Its :meth:`Connector.collect` yields inventory rows (the row types of
-``scanner.rows``, or of the connector's own ``rows`` module) as it finds them; the scanner
-stores them in bulk. Every API call group yields one :class:`~scanner.rows.Collection` row
+``inventory.rows``, or of the connector's own ``rows`` module) as it finds them; the scanner
+stores them in bulk. Every API call group yields one :class:`~inventory.rows.Collection` row
 (use :func:`attempt`), so a failed call becomes a recorded error and never a silent gap.
 """
 
+import importlib
 import ipaddress
 import logging
 import time
@@ -15,7 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from scanner.rows import Collection, Row
+from pydantic import BaseModel
+from sqlmodel import SQLModel
+
+from inventory.rows import Collection, Row
 
 T = TypeVar("T")
 log = logging.getLogger("wolkenwacht.connectors")
@@ -41,6 +45,38 @@ class Connector(Protocol):
     def collect(self) -> Iterator[Row]:
         """Yield inventory rows; never raise for a failed API call (record it instead)."""
         ...
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call group a connector makes: its collection area, its name and the read-only permission it needs."""
+
+    area: str
+    call: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a source is: everything the application needs to know without importing its SDK."""
+
+    provider: str  # the config table ([[aws]]) and the provider name in the inventory
+    config: type[BaseModel]  # the model of one config table
+    connector: str  # "module:Class", imported only when a source of this kind is configured
+    calls: tuple[Call, ...]
+    tables: tuple[type[SQLModel], ...] = ()  # the source's own tables, besides the core inventory
+
+    @property
+    def areas(self) -> frozenset[str]:
+        return frozenset(call.area for call in self.calls)
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        return tuple(sorted({call.permission for call in self.calls}))
+
+    def connector_class(self) -> type:
+        module, _, name = self.connector.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
 @dataclass
@@ -71,7 +107,7 @@ def attempt(
     """Run one API call group and describe its outcome as a Collection row."""
     try:
         value = fn()
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded, the scan goes on
+    except Exception as exc:
         message = describe_error(exc)
         log.warning("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call, message)
         return Outcome(None, Collection(provider=provider, estate=estate, account_id=account_id, region=region,

@@ -2,17 +2,12 @@
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, model_validator
 
 from connectors.base import check_endpoint
+from inventory.vocabulary import Strict
 
 Endpoint = Annotated[str, AfterValidator(check_endpoint)]
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo must not silently weaken a scan."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class SourceConfig(Strict):

@@ -19,7 +19,7 @@ from azure.core.credentials import AccessToken, TokenCredential
 from azure.identity import CertificateCredential, ClientSecretCredential, DefaultAzureCredential
 
 from connectors.config import MicrosoftCredential
-from scanner.errors import UserError
+from inventory.errors import UserError
 
 
 class StaticTokenCredential:

@@ -1,1 +1,1 @@
-"""Findings: derived facts, policy packs, the SQL engine that judges, and reports."""
+"""Findings: derived facts, policy packs and the SQL engine that judges inside the database."""

@@ -19,10 +19,10 @@ from datetime import date
 from sqlalchemy import Connection, Engine, text
 
 from findings.packs import Check, Control, Pack, load_checks, parameters
+from inventory.db import Writer
+from inventory.rows import CheckSource, Finding, PackControl
+from inventory.vocabulary import STATUSES
 from policies import ROOT
-from scanner.db import Writer
-from scanner.models import STATUSES
-from scanner.rows import CheckSource, Finding, PackControl
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message")
 RULES = ("error", "error_added", "nothing_judged", "transition", "explained")
@@ -61,7 +61,7 @@ def run_check(engine: Engine, check: Check, params: Params, control_id: str | No
         if missing:
             raise CheckError(f"check {check.id}: SQL does not return column(s) {', '.join(missing)}")
         for values in result:
-            row = dict(zip(columns, values))
+            row = dict(zip(columns, values, strict=True))
             if row["status"] not in STATUSES:
                 raise CheckError(f"check {check.id}: status {row['status']!r} is not one of {', '.join(STATUSES)}")
             yield row

@@ -10,9 +10,9 @@ the resources whose tags may hold the classification key or 'pet'.
 
 from sqlalchemy import JSON, Engine, Integer, func, select, text
 
-from scanner.db import BATCH, dumps
-from scanner.models import FactResource
-from scanner.register import CLASSIFICATIONS
+from inventory.db import BATCH, dumps
+from inventory.tables import FactResource
+from inventory.vocabulary import CLASSIFICATIONS
 
 # Every resource of the scan with its location, the register default and its first sighting. A
 # zone (eu-west-1a, europe-west4-a) that is not itself in ref_region resolves to its region: the

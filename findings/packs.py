@@ -10,23 +10,21 @@ import hashlib
 import re
 from datetime import date
 from functools import cache
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from inventory.errors import UserError, read_toml
+from inventory.vocabulary import Classification, Severity, Strict
 from policies import CHECKS_DIR, PACKS_DIR
-from scanner.errors import UserError, read_toml
-from scanner.register import Classification
-
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 
 
-class Strict(BaseModel):
+class Frozen(Strict):
+    """Pack and check definitions are read once and never changed."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Check(Strict):
+class Check(Frozen):
     id: str
     description: str
     providers: tuple[str, ...]
@@ -39,7 +37,7 @@ class Check(Strict):
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
-class Control(Strict):
+class Control(Frozen):
     id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
     title_nl: str = Field(min_length=5, max_length=150)
     title_en: str = Field(min_length=5, max_length=150)
@@ -61,12 +59,12 @@ class Control(Strict):
         return self
 
 
-class Transition(Strict):
+class Transition(Frozen):
     existing_before: date
     deadline: date
 
 
-class PackInfo(Strict):
+class PackInfo(Frozen):
     id: str
     title_nl: str
     title_en: str
@@ -76,7 +74,7 @@ class PackInfo(Strict):
     transition: Transition | None = None
 
 
-class Pack(Strict):
+class Pack(Frozen):
     pack: PackInfo
     control: tuple[Control, ...]
 

@@ -1,10 +1,11 @@
 """Loading the reference data (policies/reference/*.csv) into the ref_* tables."""
 
 import csv
+
 from sqlalchemy import Engine, delete, insert
 
+from inventory.tables import RefCountry, RefProvider, RefRegion, RefRegionCountry
 from policies import REFERENCE_DIR
-from scanner.models import RefCountry, RefProvider, RefRegion, RefRegionCountry
 
 
 def _rows(name: str) -> list[dict]:

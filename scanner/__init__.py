@@ -1,1 +1,1 @@
-"""Wolkenwacht: the scanner (CLI, config, register, inventory, scan orchestration)."""
+"""Wolkenwacht, the application: CLI, config, register, scan orchestration and the demo."""

@@ -20,12 +20,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from findings.engine import Params, run_check
-from findings.packs import SEVERITIES, Check, load_packs, parameters
-from findings.report import latest_scan_id, write_report
+from findings.packs import Check, load_packs, parameters
+from inventory.db import connect_readonly
+from inventory.errors import UserError
+from inventory.tables import CheckSource, Scan
+from inventory.vocabulary import SEVERITIES, STATUSES
+from reports.data import latest_scan_id
+from reports.write import write_report
 from scanner.config import PACKS, Config, load_config
-from scanner.db import connect_readonly
-from scanner.errors import UserError
-from scanner.models import STATUSES, CheckSource, Scan
 
 err = Console(stderr=True)
 out = Console()
@@ -177,7 +179,7 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
             writer.writerows(result)
         elif fmt == "json":
             for row in result:
-                click.echo(json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False))
+                click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
         else:
             table = Table(*columns)
             for row in result:

@@ -3,15 +3,11 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, create_model, field_validator
 
-from connectors.aws.config import AwsConfig
-from connectors.azure.config import AzureConfig
-from connectors.config import Strict
-from connectors.gcp.config import GcpConfig
-from connectors.m365.config import M365Config
-from connectors.onprem.config import OnpremConfig
-from scanner.errors import UserError, read_toml
+from connectors.registry import MANIFESTS
+from inventory.errors import UserError, read_toml
+from inventory.vocabulary import Strict
 
 PACKS = ("jenv-aenm-2025", "rijksbreed-2022", "rijksbreed-2026")
 
@@ -27,18 +23,15 @@ class ScanOptions(Strict):
     max_workers: int = Field(default=8, ge=1, le=64)
 
 
-class Config(Strict):
+class Settings(Strict):
+    """Everything but the source tables."""
+
     database: str = "sqlite:///wolkenwacht.db"
     register_path: Path | None = Field(default=None, alias="register", description="the register file")
     packs: list[str] = Field(default_factory=lambda: list(PACKS))
     classification_tag: str = "classification"
     organisation: Organisation = Field(default_factory=Organisation)
     scan: ScanOptions = Field(default_factory=ScanOptions)
-    aws: list[AwsConfig] = Field(default_factory=list)
-    m365: list[M365Config] = Field(default_factory=list)
-    azure: list[AzureConfig] = Field(default_factory=list)
-    gcp: list[GcpConfig] = Field(default_factory=list)
-    onprem: list[OnpremConfig] = Field(default_factory=list)
 
     @field_validator("packs")
     @classmethod
@@ -48,15 +41,21 @@ class Config(Strict):
             raise ValueError(f"unknown pack {unknown[0]!r}; choose from {', '.join(PACKS)}")
         return packs
 
-    def sources(self) -> list:
-        """Every configured source table, in a stable order."""
-        return [*self.aws, *self.m365, *self.azure, *self.gcp, *self.onprem]
+    def sources(self) -> list[tuple[str, BaseModel]]:
+        """Every configured source table with its provider, in the registry's order."""
+        return [(provider, source) for provider in MANIFESTS for source in getattr(self, provider)]
+
+
+Config = create_model(  # one list of tables per registered source: [[aws]], [[m365]], ...
+    "Config", __base__=Settings, __doc__="The whole configuration file.",
+    **{provider: (list[m.config], Field(default_factory=list)) for provider, m in MANIFESTS.items()},
+)
 
 
 def load_config(path: Path) -> Config:
     """Read and validate the config; relative paths in it are relative to the file."""
     config, _ = read_toml(path, Config)
-    names = [source.name for source in config.sources()]
+    names = [source.name for _, source in config.sources()]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise UserError(f"{path}: name: {duplicate!r} is used by more than one source table")

@@ -7,16 +7,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from connectors.config import Strict
-from scanner import rows
-from scanner.errors import UserError, read_toml
+from connectors.registry import PROVIDERS
+from inventory import rows
+from inventory.errors import UserError, read_toml
+from inventory.vocabulary import Classification, Strict
 
-CLASSIFICATIONS = (
-    "openbaar", "intern", "persoonsgegevens", "bijzondere-persoonsgegevens", "basisregistratie-bron",
-    "basisregistratie-afnemer", "tbb1", "tbb2", "tbb3", "staatsgeheim",
-)
-Classification = Literal[CLASSIFICATIONS]  # type: ignore[valid-type]
-Provider = Literal["aws", "azure", "gcp", "m365", "onprem"]
+Provider = Literal[PROVIDERS]  # type: ignore[valid-type]
 
 
 class RiskAssessment(Strict):

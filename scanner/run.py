@@ -13,20 +13,19 @@ from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
 from connectors.base import Connector, ScanContext
+from connectors.registry import MANIFESTS, TABLES
 from findings.engine import Params, evaluate
 from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
+from inventory import rows
+from inventory.db import Writer, connect, create_schema
+from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
-from scanner.db import Writer, connect, create_schema
-from scanner.models import Collection, Scan
-from scanner import rows
 from scanner.register import Register, load_register, register_rows, sha256
-from scanner.sources import build_connector
 
 log = logging.getLogger("wolkenwacht.scan")
 Progress = Callable[[str, int], None]
-SOURCE_ORDER = ("aws", "m365", "azure", "gcp", "onprem")
 
 
 @dataclass
@@ -60,8 +59,8 @@ def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
     """Every configured source's connector; credential problems surface here, before a scan starts."""
     context = ScanContext(deadline=time.monotonic() + config.scan.deadline_minutes * 60,
                           max_workers=config.scan.max_workers)
-    return [(provider, source, build_connector(provider, source, context))
-            for provider in SOURCE_ORDER for source in getattr(config, provider)]
+    return [(provider, source, MANIFESTS[provider].connector_class()(source, context))
+            for provider, source in config.sources()]
 
 
 def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, progress: Progress) -> None:
@@ -80,7 +79,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
                 count += 1
                 if count % 500 == 0:
                     progress(label, count)
-        except Exception as exc:  # noqa: BLE001 - one broken source must not end the scan
+        except Exception as exc:
             log.exception("connector %s stopped", label)
             writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call="connector",
                                   ok=False, error=f"connector stopped: {type(exc).__name__}: {exc}"[:2000]))
@@ -96,7 +95,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
         register, register_text = load_register(config.register_path, set(all_controls()))
     connectors = _connectors(config)
     engine = connect(config.database)
-    create_schema(engine)
+    create_schema(engine, TABLES)
     load_reference(engine)
     scan_id = _start(engine, config, config_path, register_text)
     writer, status = Writer(engine, scan_id), "failed"

@@ -4,12 +4,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
+from connectors.registry import TABLES
 from findings.engine import Params, evaluate, run_check, write_metadata
 from findings.facts import derive_facts
 from findings.packs import load_checks, load_packs
 from findings.reference import load_reference
-from scanner.db import Writer, connect, create_schema
-from scanner.rows import Scan
+from inventory.db import Writer, connect, create_schema
+from inventory.rows import Scan
 
 SCAN_DATE = date(2026, 11, 26)
 
@@ -17,7 +18,7 @@ SCAN_DATE = date(2026, 11, 26)
 def new_inventory(tmp_path, started_at: datetime | None = None) -> tuple[Engine, int]:
     """A fresh SQLite inventory with reference data and one running scan."""
     engine = connect(f"sqlite:///{tmp_path / 'inventory.db'}")
-    create_schema(engine)
+    create_schema(engine, TABLES)
     load_reference(engine)
     return engine, add_scan(engine, started_at)
 
@@ -33,7 +34,7 @@ def add_scan(engine: Engine, started_at: datetime | None = None) -> int:
 
 
 def store(engine: Engine, scan_id: int, rows) -> None:
-    """Store inventory rows (``scanner.rows`` types) for a scan, then derive its facts."""
+    """Store inventory rows (``inventory.rows`` types) for a scan, then derive its facts."""
     writer = Writer(engine, scan_id)
     writer.add_all(rows)
     writer.flush()

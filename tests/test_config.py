@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from findings.packs import all_controls
+from inventory.errors import UserError
 from scanner.config import load_config
-from scanner.errors import UserError
 from scanner.register import load_register
 
 ROOT = Path(__file__).parent.parent
@@ -35,7 +35,8 @@ def test_example_register_is_valid():
     ('[[aws]]\nname = "a"\nregions = []', "aws.0.regions: List should have at least 1 item"),
     ('[[aws]]\nname = "a"\nendpoint_url = "http://10.0.0.5:5000"', "aws.0.endpoint_url: plain http is only allowed for loopback hosts"),
     ('[[aws]]\nname = "a"\nregoins = ["eu-west-1"]', "aws.0.regoins: Extra inputs are not permitted"),
-    ('[[m365]]\nname = "t"\ntenant_id = "x"\ncredential = "client_secret"', "m365.0: credential = 'client_secret' needs client_id, client_secret_env"),
+    ('[[m365]]\nname = "t"\ntenant_id = "x"\ncredential = "client_secret"', "m365.0: credential = "
+                                                                            "'client_secret' needs client_id, client_secret_env"),
     ('[organisation]\nprofile = "huge"', "organisation.profile: Input should be"),
     ('[[aws]]\nname = "a"\n[[aws]]\nname = "a"', "name: 'a' is used by more than one source table"),
     ('database = ', "not valid TOML"),

@@ -1,4 +1,4 @@
-"""Row types (scanner.rows) match their tables, and the Writer stores what the ORM would store."""
+"""Row types (inventory.rows) match their tables, and the Writer stores what the ORM would store."""
 
 import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, SQLModel, select
 
-import scanner.sources  # noqa: F401 - registers the connector tables
+import connectors.registry  # noqa: F401 - registers the connector tables
 from connectors.m365 import rows as m365_rows
 from connectors.onprem import rows as onprem_rows
-from scanner import models, rows
-from scanner.db import Writer
+from inventory import rows, tables
+from inventory.db import Writer
 from tests.support import new_inventory
 
 ROW_TYPES = [t for module in (rows, m365_rows, onprem_rows) for t in vars(module).values()
@@ -56,7 +56,7 @@ def test_writer_stores_what_the_orm_stores(tmp_path):
     writer.add(rows.Resource(uid="by-writer", **values))
     writer.flush()
     with Session(engine) as session:
-        session.add(models.Resource(scan_id=scan_id, uid="by-orm", **values))
+        session.add(tables.Resource(scan_id=scan_id, uid="by-orm", **values))
         session.commit()
     with engine.connect() as conn:
         stored = {r.uid: r._asdict() for r in conn.exec_driver_sql("select * from resource").all()}
@@ -65,7 +65,7 @@ def test_writer_stores_what_the_orm_stores(tmp_path):
            {k: v for k, v in by_orm.items() if k not in ("id", "uid")}
     assert by_writer["scan_id"] == scan_id
     with Session(engine) as session:
-        read = session.exec(select(models.Resource).where(models.Resource.uid == "by-writer")).one()
+        read = session.exec(select(tables.Resource).where(tables.Resource.uid == "by-writer")).one()
     assert read.created_at == datetime(2024, 5, 1, 10, 30, 15, 250, tzinfo=UTC)
     assert (read.tags, read.raw, read.encrypted) == (values["tags"], values["raw"], False)
     assert writer.counts == {"resource": 1}
@@ -85,5 +85,5 @@ def test_writer_puts_parameters_in_table_order(tmp_path):
                                  classification_source="none", first_seen=datetime(2026, 1, 1, tzinfo=UTC)))
     writer.flush()
     with Session(engine) as session:
-        fact = session.exec(select(models.FactResource)).one()
+        fact = session.exec(select(tables.FactResource)).one()
     assert (fact.resource_id, fact.scan_id, fact.location_kind) == (resource_id, scan_id, "unreported")

@@ -11,7 +11,7 @@ from connectors.aws.config import AwsConfig
 from connectors.aws.inventory import utc
 from connectors.aws.session import Call, Clients, Credentials, Scope, describe_error
 from connectors.base import attempt, json_safe
-from scanner.rows import Account, Collection
+from inventory.rows import Account, Collection
 
 IDENTITY = Call("sts", "GetCallerIdentity", "sts:GetCallerIdentity")
 ASSUME = Call("sts", "AssumeRole", "sts:AssumeRole")
@@ -80,7 +80,7 @@ def accounts(clients: Clients, config: AwsConfig, me: Scope, identity: dict) -> 
             yield me
             continue
         role_arn = f"arn:{me.partition}:iam::{account_id}:role/{org.role_name}"
-        outcome = attempt_call(ASSUME, lambda: assume(clients, me, role_arn, org.external_id), config.name,
+        outcome = attempt_call(ASSUME, lambda role_arn=role_arn: assume(clients, me, role_arn, org.external_id), config.name,
                                "accounts", account_id=account_id, count=lambda _: 1)
         yield outcome.record
         if outcome.ok:

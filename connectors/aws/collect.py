@@ -27,7 +27,7 @@ from connectors.aws.inventory import Listing, arn_key, list_spec, resources
 from connectors.aws.services import KMS_SPEC, SPECS
 from connectors.aws.session import Clients, Scope, new_session
 from connectors.base import ScanContext
-from scanner.rows import Collection, Resource, Row
+from inventory.rows import Collection, Resource, Row
 
 CALLS = tuple(
     [accounts.IDENTITY, accounts.ASSUME, accounts.LIST_ACCOUNTS, accounts.DESCRIBE_REGIONS,
@@ -84,7 +84,7 @@ class AwsConnector:
         kms_listings = [future.result() for future in kms]  # list_spec records its own failures
         keys = {item["KeyId"]: item for listing in kms_listings for item in listing.items if "KeyId" in item}
         tagged: dict[str, tuple[dict, Scope]] = {}
-        for future, region in zip(tagging, regions):
+        for future, region in zip(tagging, regions, strict=True):
             mappings, record = future.result()
             yield record
             tagged.update({arn_key(m["ResourceARN"]): (m, scope.at(region)) for m in mappings})
@@ -122,7 +122,7 @@ class AwsConnector:
         """A task's rows; an unexpected failure (e.g. an answer of an unforeseen shape) is a recorded error."""
         try:
             return future.result()
-        except Exception as exc:  # noqa: BLE001 - recorded, the scan goes on
+        except Exception as exc:
             return [Collection(provider="aws", estate=self.config.name, account_id=where.account_id,
                                region=where.region, area=area, call=call, ok=False,
                                error=f"{type(exc).__name__}: {exc}"[:2000])]

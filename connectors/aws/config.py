@@ -2,7 +2,8 @@
 
 from pydantic import Field
 
-from connectors.config import Endpoint, SourceConfig, Strict
+from connectors.config import Endpoint, SourceConfig
+from inventory.vocabulary import Strict
 
 
 class AwsOrganization(Strict):

@@ -16,7 +16,7 @@ import jmespath
 from connectors.aws.services import ResourceSpec, key_custody
 from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
 from connectors.base import attempt, json_safe
-from scanner.rows import Collection, Resource, Setting
+from inventory.rows import Collection, Resource, Setting
 
 AREA = "inventory"
 TAGGING = Call("resourcegroupstaggingapi", "GetResources", "tag:GetResources")
@@ -55,7 +55,7 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -
         for item in listing.items:
             try:
                 answer = clients.call(detail.call, scope, **detail.params(item))
-            except Exception as exc:  # noqa: BLE001 - recorded below, the item stays unobserved
+            except Exception as exc:
                 code = error_code(exc) or type(exc).__name__
                 if code in detail.absent:
                     item[detail.into] = {}

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
 from connectors.base import json_safe
-from scanner.rows import Collection, SecurityService
+from inventory.rows import Collection, SecurityService
 
 AREA = "security_services"
 Reading = tuple[bool, str, Any]  # enabled, detail, raw answer
@@ -30,7 +30,7 @@ class Failed(Exception):
 def run(clients: Clients, call: Call, scope: Scope, **params) -> dict:
     try:
         return clients.call(call, scope, **params)
-    except Exception as exc:  # noqa: BLE001 - re-raised with the call attached
+    except Exception as exc:
         raise Failed(call, exc) from exc
 
 

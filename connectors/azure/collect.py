@@ -22,7 +22,7 @@ from connectors.azure.config import AzureConfig
 from connectors.azure.graph import CONTAINERS, RESOURCES, ResourceGraph, batches
 from connectors.base import ScanContext, attempt, json_safe
 from connectors.microsoft_credential import build_credential
-from scanner.rows import Account, Collection, Resource, Row
+from inventory.rows import Account, Collection, Resource, Row
 
 LIST_SUBSCRIPTIONS = "Microsoft.Resources/subscriptions/read"
 QUERY_GRAPH = "Microsoft.ResourceGraph/resources/read"

@@ -18,7 +18,7 @@ import re
 
 from connectors.azure.clients import AzureClients
 from connectors.base import json_safe
-from scanner.rows import Setting
+from inventory.rows import Setting
 
 ALLOWED_LOCATIONS = "e56962a6-4747-49cd-b67b-bf8b01975c4c"
 PARAMETER = "listOfAllowedLocations"

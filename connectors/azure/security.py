@@ -8,7 +8,7 @@ exists, which is already in the Resource Graph ``Resources`` rows: no extra call
 
 from connectors.azure.clients import AzureClients
 from connectors.base import json_safe
-from scanner.rows import SecurityService
+from inventory.rows import SecurityService
 
 SOLUTIONS = "microsoft.operationsmanagement/solutions"
 

@@ -20,7 +20,7 @@ scope-wide); the scan goes on.
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from google.api_core import exceptions as gexc
 from google.api_core.client_options import ClientOptions
@@ -31,7 +31,7 @@ from connectors.base import ScanContext, attempt, json_safe
 from connectors.gcp import normalise as n
 from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
-from scanner.rows import Account, Collection, Resource, Row, SecurityService, Setting
+from inventory.rows import Account, Collection, Resource, Row, SecurityService, Setting
 
 SEARCH, LIST, POLICY = "cloudasset:SearchAllResources", "cloudasset:ListAssets", "orgpolicy:GetEffectivePolicy"
 # The read-only IAM permission behind each API call (README: connectors/gcp/README.md).
@@ -79,7 +79,7 @@ def as_dict(message) -> dict:
 
 def utc(text: str | None) -> datetime | None:
     """An RFC 3339 time from the API as an aware UTC datetime (nanoseconds are cut to micro)."""
-    return datetime.fromisoformat(text).astimezone(timezone.utc) if text else None
+    return datetime.fromisoformat(text).astimezone(UTC) if text else None
 
 
 class GcpConnector:

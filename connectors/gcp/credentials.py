@@ -9,7 +9,7 @@ from google.oauth2 import credentials as oauth2_credentials
 from google.oauth2 import service_account
 
 from connectors.gcp.config import GcpConfig
-from scanner.errors import UserError
+from inventory.errors import UserError
 
 # Cloud Asset and Org Policy accept only the cloud-platform scope; read-only access comes from
 # the IAM roles granted (see connectors/gcp/README), not from the OAuth scope.

@@ -27,7 +27,8 @@ CALLS: dict[str, Call] = {
     "graph:GET /admin/sharepoint/settings": Call("m365.sharepoint", "SharePointTenantSettings.Read.All", "SharePoint sharing settings"),
     "graph:getSharePointSiteUsageDetail": Call("m365.sharepoint", "Reports.Read.All", "files and storage per site"),
     "graph:getOneDriveUsageAccountDetail": Call("m365.onedrive", "Reports.Read.All", "files and storage per OneDrive"),
-    "graph:GET /users/{id}/mailboxSettings": Call("m365.mailboxes", "MailboxSettings.Read", "cloud mailbox (200) or not (404 MailboxNotEnabledForRESTAPI)"),
+    "graph:GET /users/{id}/mailboxSettings": Call("m365.mailboxes", "MailboxSettings.Read", "cloud mailbox "
+                                                                                            "(200) or not (404 MailboxNotEnabledForRESTAPI)"),
     "graph:getMailboxUsageDetail": Call("m365.mailboxes", "Reports.Read.All", "Exchange Online mailboxes, items and storage"),
     "graph:GET /servicePrincipals?hybrid": Call("m365.hybrid", "Application.Read.All", "Exchange Online SP certificates, ExchangeServerApp-* apps"),
     "graph:GET /admin/reportSettings": Call("m365.reports", "ReportSettings.Read.All", "whether reports conceal names (read only)"),

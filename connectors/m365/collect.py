@@ -11,9 +11,9 @@ import queue
 import threading
 from collections.abc import Iterator
 
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.organization.organization_request_builder import OrganizationRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
-from kiota_abstractions.base_request_configuration import RequestConfiguration
 
 from connectors.base import ScanContext, json_safe
 from connectors.m365 import activity, exchange, sharepoint, teams
@@ -24,7 +24,7 @@ from connectors.m365.licences import user_row
 from connectors.m365.rows import M365Tenant
 from connectors.m365.tenant_scan import TenantScan, wire
 from connectors.microsoft_credential import build_credential
-from scanner.rows import Account, Collection, Row, Setting
+from inventory.rows import Account, Collection, Row, Setting
 
 DONE = object()
 ORG_FIELDS = ["id", "displayName", "countryLetterCode", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
@@ -53,7 +53,7 @@ class M365Connector:
     def _thread(self, emit) -> None:
         try:
             asyncio.run(self._collect(emit))
-        except Exception as exc:  # noqa: BLE001 - an unexpected failure is recorded, never raised
+        except Exception as exc:
             emit(Collection(provider="m365", estate=self.cfg.name, account_id=self.cfg.tenant_id, area="accounts",
                             call="m365:collect", ok=False, error=f"{type(exc).__name__}: {exc}"[:2000]))
         finally:

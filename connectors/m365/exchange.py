@@ -24,7 +24,7 @@ from connectors.m365.calls import EXO_CALLS
 from connectors.m365.graph import as_int, error_code, yes
 from connectors.m365.rows import M365Mailbox
 from connectors.m365.tenant_scan import TenantScan, wire
-from scanner.rows import Setting
+from inventory.rows import Setting
 
 EXO_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
 HYBRID_APP_PREFIX = "ExchangeServerApp-"
@@ -54,7 +54,7 @@ async def mailboxes(scan: TenantScan) -> None:
     users = [u for u in scan.users if u.mail]
     probes = await scan.run_many("graph:GET /users/{id}/mailboxSettings", [_probe(scan, u) for u in users])
     seen = set()
-    for user, probe in zip(users, probes):
+    for user, probe in zip(users, probes, strict=True):
         usage = in_report.get(user.upn or "") or in_report.get(user.mail or "")
         seen.update(k for k in (user.upn, user.mail) if k)
         if probe is None:

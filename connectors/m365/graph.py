@@ -24,7 +24,7 @@ from msgraph.graph_request_adapter import options as sdk_default_options
 from msgraph_core import GraphClientFactory
 
 from connectors.base import ScanContext, attempt
-from scanner.rows import Collection
+from inventory.rows import Collection
 
 THROTTLED = {429, 503}
 DEFAULT_RETRY_AFTER = 10.0
@@ -95,7 +95,7 @@ class GraphSession:
         items = list(page.value or []) if page else []
         while page and page.odata_next_link:
             link = page.odata_next_link
-            page = await self.call(lambda: builder.with_url(link).get())
+            page = await self.call(lambda link=link: builder.with_url(link).get())
             items += (page.value or []) if page else []
         return items
 
@@ -116,7 +116,7 @@ async def attempt_async(awaitable: Awaitable[Any], **fields) -> tuple[Any, Colle
     """:func:`connectors.base.attempt` for a coroutine: returns (value or None, Collection row)."""
     try:
         value = await awaitable
-    except Exception as exc:  # noqa: BLE001 - recorded by attempt(), the scan goes on
+    except Exception as exc:
         failure = exc
 
         def fail():

@@ -24,17 +24,22 @@ class M365Tenant(SQLModel, table=True):
     verified_domains: str | None = Field(default=None, description="verified domain names, '; '-separated")
     teams_region: str | None = Field(default=None, description="Teams data region as /teamwork reports it")
     report_names_concealed: bool | None = Field(default=None, description="usage reports show concealed (hashed) user, group and site names")
-    group_unified_present: bool | None = Field(default=None, description="a Group.Unified directory setting exists (else tenant defaults: everyone may create groups)")
-    group_creation_enabled: bool | None = Field(default=None, description="Group.Unified EnableGroupCreation: every user may create Microsoft 365 groups and so teams")
-    group_creation_allowed_group: str | None = Field(default=None, description="Group.Unified GroupCreationAllowedGroupId: the only group whose members may create groups")
+    group_unified_present: bool | None = Field(default=None, description="a Group.Unified directory setting "
+                                                                         "exists (else tenant defaults: everyone may create groups)")
+    group_creation_enabled: bool | None = Field(default=None, description="Group.Unified EnableGroupCreation: "
+                                                                          "every user may create Microsoft 365 groups and so teams")
+    group_creation_allowed_group: str | None = Field(
+        default=None, description="Group.Unified GroupCreationAllowedGroupId: the only group whose members may create groups")
     sharing_capability: str | None = Field(default=None, description="SharePoint tenant sharingCapability")
     site_creation_enabled: bool | None = Field(default=None, description="SharePoint isSiteCreationEnabled")
-    exo_sp_key_credentials: int | None = Field(default=None, description="certificates on the Office 365 Exchange Online service principal (classic hybrid OAuth)")
+    exo_sp_key_credentials: int | None = Field(default=None, description="certificates on the Office 365 "
+                                                                         "Exchange Online service principal (classic hybrid OAuth)")
     hybrid_apps: str | None = Field(default=None, description="dedicated Exchange hybrid apps (ExchangeServerApp-*), '; '-separated")
     organization_relationships: int | None = Field(default=None, description="Get-OrganizationRelationship results (exchange_admin_api only)")
     onprem_organizations: int | None = Field(default=None, description="Get-OnPremisesOrganization results (exchange_admin_api only)")
     intra_org_connectors: int | None = Field(default=None, description="Get-IntraOrganizationConnector results (exchange_admin_api only)")
-    teams_channel_messages: int | None = Field(default=None, description="channel posts and replies in the report period (Teams user activity report)")
+    teams_channel_messages: int | None = Field(default=None, description="channel posts and replies in the "
+                                                                         "report period (Teams user activity report)")
     teams_chat_messages: int | None = Field(default=None, description="private chat messages in the report period")
     teams_meetings: int | None = Field(default=None, description="meetings in the report period")
     web_app_users: int | None = Field(default=None, description="users of Office for the web in the report period (Microsoft 365 apps report)")

@@ -1,7 +1,7 @@
-"""Rows of the Microsoft 365 tables as the connector hands them over (see ``scanner.rows``)."""
+"""Rows of the Microsoft 365 tables as the connector hands them over (see ``inventory.rows``)."""
 
 from connectors.m365 import models
-from scanner.rows import row_type
+from inventory.rows import row_type
 
 M365Tenant = row_type(models.M365Tenant)
 M365User = row_type(models.M365User)

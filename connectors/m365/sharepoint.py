@@ -11,7 +11,7 @@ from connectors.base import json_safe
 from connectors.m365.graph import as_int, yes
 from connectors.m365.rows import M365Drive, M365Site
 from connectors.m365.tenant_scan import TenantScan, wire
-from scanner.rows import Setting
+from inventory.rows import Setting
 
 SITE_FIELDS = ["id", "name", "displayName", "webUrl", "siteCollection", "isPersonalSite", "createdDateTime"]
 

@@ -34,20 +34,20 @@ async def collect(scan: TenantScan) -> None:
     drives = await scan.run_many("graph:GET /groups/{id}/drive", [
         session.call(lambda g=g: client.groups.by_group_id(g.id).drive.get(request_configuration=drive_config))
         for g in groups])
-    pairs = [(g, c) for g, channels in zip(groups, channel_lists) for c in channels or []]
+    pairs = [(g, c) for g, channels in zip(groups, channel_lists, strict=True) for c in channels or []]
     folder_config = _select(FilesFolderRequestBuilder, ["id", "name", "size", "folder", "webUrl"])
     folders = await scan.run_many("graph:GET /teams/{id}/channels/{id}/filesFolder", [
         session.call(lambda g=g, c=c: client.teams.by_team_id(g.id).channels.by_channel_id(c.id).files_folder.get(
             request_configuration=folder_config)) for g, c in pairs])
     channel_rows: dict[str, list[M365Channel]] = {g.id: [] for g in groups}
-    for (g, c), folder in zip(pairs, folders):
+    for (g, c), folder in zip(pairs, folders, strict=True):
         row = M365Channel(tenant_id=scan.tenant_id, team_id=g.id, channel_id=c.id, name=c.display_name,
                           membership_type=_enum(c.membership_type),
                           file_count=(folder.folder.child_count if folder and folder.folder else (0 if folder else None)),
                           size_bytes=folder.size if folder else None, web_url=folder.web_url if folder else None)
         channel_rows[g.id].append(row)
         scan.emit(row)
-    for g, channels, drive in zip(groups, channel_lists, drives):
+    for g, channels, drive in zip(groups, channel_lists, drives, strict=True):
         _emit_team(scan, g, channels, channel_rows[g.id], drive)
 
 

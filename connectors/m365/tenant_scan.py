@@ -14,7 +14,7 @@ from connectors.m365.calls import fields
 from connectors.m365.config import M365Config
 from connectors.m365.graph import GraphSession, attempt_async, describe
 from connectors.m365.rows import M365Tenant, M365User
-from scanner.rows import Collection, Resource, Row
+from inventory.rows import Collection, Resource, Row
 
 # Microsoft 365 encrypts all content at rest (BitLocker plus service encryption); it cannot be
 # switched off. Keys are Microsoft's unless Customer Key is configured, which Graph cannot show,

@@ -16,7 +16,7 @@ from connectors.base import ScanContext, attempt, check_endpoint
 from connectors.onprem.builds import identify
 from connectors.onprem.config import OnpremConfig
 from connectors.onprem.rows import OnpremEndpoint
-from scanner.rows import Account, Row
+from inventory.rows import Account, Row
 
 HEADERS = {"exchange": "X-OWA-Version", "sharepoint": "MicrosoftSharePointTeamServices"}
 MAX_HOPS = 3

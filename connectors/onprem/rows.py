@@ -1,6 +1,6 @@
-"""Rows of the on-premises table as the connector hands them over (see ``scanner.rows``)."""
+"""Rows of the on-premises table as the connector hands them over (see ``inventory.rows``)."""
 
 from connectors.onprem import models
-from scanner.rows import row_type
+from inventory.rows import row_type
 
 OnpremEndpoint = row_type(models.OnpremEndpoint)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from findings.report import write_report
+from inventory.db import connect_readonly
+from reports.write import write_report
 from scanner.config import load_config
 from scanner.demo.aws_estate import build_aws_estate
-from scanner.db import connect_readonly
 from scanner.run import run_scan
 
 HERE = Path(__file__).parent

@@ -3,9 +3,8 @@
 import logging
 
 import pytest
-from moto.server import ThreadedMotoServer
-
 from aws_support import Aws, post
+from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture(scope="session")

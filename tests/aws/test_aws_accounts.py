@@ -1,12 +1,11 @@
 """Identity, role assumption, Organizations mode, region discovery and AccessDenied paths."""
 
 import pytest
+from aws_support import ACCOUNT, ALLOW_ALL, ROLE, credentials, organization, policy
 
 from connectors.aws import accounts
 from connectors.aws.session import Scope
-from scanner.rows import Account, Collection, Resource
-
-from aws_support import ACCOUNT, ALLOW_ALL, ROLE, credentials, organization, policy
+from inventory.rows import Account, Collection, Resource
 
 
 def scan_as_user(aws, monkeypatch, *statements: dict, **config) -> list:

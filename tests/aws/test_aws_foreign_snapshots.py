@@ -17,7 +17,7 @@ import pytest
 from connectors.aws.collect import AwsConnector
 from connectors.aws.config import AwsConfig
 from connectors.base import ScanContext
-from scanner.rows import Resource
+from inventory.rows import Resource
 
 ACCOUNT = "123456789012"
 

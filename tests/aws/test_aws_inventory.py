@@ -3,11 +3,10 @@
 from datetime import UTC
 
 import pytest
+from aws_support import ACCOUNT, Aws
 
 from connectors.aws.services import s3_region
-from scanner.rows import Collection, Resource, Setting
-
-from aws_support import ACCOUNT, Aws
+from inventory.rows import Collection, Resource, Setting
 
 
 def key_arn(aws: Aws, region: str = "eu-west-1", **params) -> str:

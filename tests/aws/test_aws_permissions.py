@@ -7,12 +7,12 @@ Cloud Custodian's test_resource_permissions holds every resource to its declared
 import re
 from pathlib import Path
 
+from aws_support import ACCOUNT, ROLE, organization
+
 from connectors.aws import accounts
 from connectors.aws.collect import CALLS, PERMISSIONS
 from connectors.aws.session import Scope
-from scanner.rows import Account
-
-from aws_support import ACCOUNT, ROLE, organization
+from inventory.rows import Account
 
 DOC = Path(__file__).parents[2] / "connectors" / "aws" / "permissions.md"
 

@@ -1,12 +1,11 @@
 """The CSP-native security services per region: on, off, and a failed call."""
 
 import pytest
+from aws_support import ACCOUNT
 from botocore.exceptions import ClientError
 
 from connectors.aws.security import CHECKS
-from scanner.rows import Collection, SecurityService
-
-from aws_support import ACCOUNT
+from inventory.rows import Collection, SecurityService
 
 REGIONS = ["eu-west-1", "us-east-1"]
 

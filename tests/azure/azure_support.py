@@ -9,10 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.azure.collect import AzureConnector
-from connectors.azure.config import AzureConfig
-from connectors.base import ScanContext
-from scanner.rows import Account, Collection, Resource, SecurityService, Setting
+from inventory.rows import Account, Collection, Resource, SecurityService, Setting
 from tests.fakes.arm import ArmFake
 
 ROOT = Path(__file__).resolve().parents[2]

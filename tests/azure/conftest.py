@@ -1,7 +1,11 @@
 """Fixtures for the Azure connector tests (helpers in azure_support.py)."""
 
 import pytest
-from azure_support import TOKEN_ENV, ArmFake, AzureConfig, AzureConnector, Scan, ScanContext, golden
+from azure_support import TOKEN_ENV, ArmFake, Scan, golden
+
+from connectors.azure.collect import AzureConnector
+from connectors.azure.config import AzureConfig
+from connectors.base import ScanContext
 
 
 @pytest.fixture

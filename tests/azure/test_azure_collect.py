@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from azure_support import resource, sub_id
 
-from scanner.rows import Setting
+from inventory.rows import Setting
 
 GROUP = "microsoft.resources/subscriptions/resourcegroups"
 

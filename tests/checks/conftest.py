@@ -3,7 +3,6 @@
 
 import pytest
 
-
 from .golden import golden_estate, run
 
 

@@ -11,8 +11,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, text
 
-from scanner.rows import (
-    Account, Collection, RegisterAttestation, RegisterExplain, RegisterService, Resource, SecurityService,
+from inventory.rows import (
+    Account,
+    Collection,
+    RegisterAttestation,
+    RegisterExplain,
+    RegisterService,
+    Resource,
+    SecurityService,
 )
 from tests.support import check_rows, new_inventory, store
 

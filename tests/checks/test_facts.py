@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from findings.facts import derive_facts
-from scanner.rows import RegisterService
+from inventory.rows import RegisterService
 from tests.support import add_scan, new_inventory, store
 
 from .golden import AWS, resource

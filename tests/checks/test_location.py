@@ -11,7 +11,6 @@ import pytest
 from .golden import all_statuses, changes, golden_estate, only_change, provider_fact, row, run
 
 
-
 def moved(tmp_path, check_id: str, name: str, region: str | None, *sql: str):
     estate = golden_estate()
     estate.resources[name].region = region

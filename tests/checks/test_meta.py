@@ -11,11 +11,11 @@ import pytest
 from findings.engine import REQUIRED_COLUMNS, RULES, CheckError, Params, insert_findings, rule_sql, run_check
 from findings.facts import derive_facts
 from findings.packs import Check, load_checks, load_packs
-from scanner.models import STATUSES
+from inventory.vocabulary import STATUSES
 from policies import CHECKS_DIR
+from tests.support import SCAN_DATE
 
 from .golden import golden_estate, stored
-from tests.support import SCAN_DATE
 
 HERE = Path(__file__).parent
 # The M365 and on-premises checks are tested with their connectors' tables by their own helper.

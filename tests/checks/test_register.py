@@ -9,10 +9,21 @@ from datetime import date
 
 import pytest
 
-from scanner.rows import Account
+from inventory.rows import Account
 
 from .golden import (
-    ACCOUNT_IDS, AWS, AZURE, GCP, M365, all_statuses, changes, golden_estate, only_change, provider_fact, row, run,
+    ACCOUNT_IDS,
+    AWS,
+    AZURE,
+    GCP,
+    M365,
+    all_statuses,
+    changes,
+    golden_estate,
+    only_change,
+    provider_fact,
+    row,
+    run,
 )
 
 CHECKS = ("register_known", "register_risk", "register_exit_strategy", "register_exit_contract", "register_exit_plan",

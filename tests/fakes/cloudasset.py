@@ -86,11 +86,9 @@ class FakeCloudAsset(FakeServer):
         """Route one GET; raises ApiError for an error response."""
         if params.get("$alt") != ["json;enum-encoding=int"]:
             raise ApiError(400, "expected $alt=json;enum-encoding=int")
-        for kind, pattern in (("search", SEARCH), ("list", LIST), ("policy", POLICY)):
-            match = pattern.match(path)
-            if match:
-                break
-        else:
+        kind, match = next(((k, m) for k, pattern in (("search", SEARCH), ("list", LIST), ("policy", POLICY))
+                            if (m := pattern.match(path))), (None, None))
+        if match is None:
             raise ApiError(404, f"no such method: {path}")
         with self._lock:
             self.requests.append((kind, path, params))

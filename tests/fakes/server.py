@@ -24,7 +24,7 @@ class FakeHandler(BaseHTTPRequestHandler):
     def fake(self) -> "FakeServer":
         return self.server.fake
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         self.serve()
 
     def serve(self) -> None:

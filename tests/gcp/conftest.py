@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 import pytest
 
-
 from connectors.base import ScanContext
 from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
-from scanner.rows import Account, Collection, Resource, SecurityService, Setting
+from inventory.rows import Account, Collection, Resource, SecurityService, Setting
 from tests.fakes.cloudasset import FakeCloudAsset
 from tests.gcp.gcp_estate import ORG, golden_estate
 

@@ -1,11 +1,11 @@
 """The golden GCP estate and one-field mutations of it, through the real SDK over HTTP."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from inventory.rows import Account, Resource
 from tests.gcp.gcp_estate import KEYRING, find
-from scanner.rows import Account, Resource
 
 CMEK = f"{KEYRING}/cryptoKeys/cmek"
 EKM = f"{KEYRING}/cryptoKeys/ekm"
@@ -31,7 +31,7 @@ def test_golden_projects(scan):
     assert sorted(accounts) == ["ministerie-apps", "ministerie-data"]
     data = accounts["ministerie-data"]
     assert (data.kind, data.name, data.parent_id, data.estate) == ("gcp-project", "Ministerie data", "folders/200", "gcp-test")
-    assert data.created_at == datetime(2024, 5, 1, 8, tzinfo=timezone.utc)
+    assert data.created_at == datetime(2024, 5, 1, 8, tzinfo=UTC)
     assert accounts["ministerie-apps"].parent_id == "organizations/100"
     assert data.raw["additionalAttributes"]["projectId"] == "ministerie-data"
 
@@ -43,7 +43,7 @@ def test_golden_resources(scan):
     for suffix, expected in GOLDEN.items():
         r = rows.resource(suffix)
         assert (r.account_id, r.region, r.stores_data, r.encrypted, r.key_custody, r.key_id) == expected, suffix
-        assert r.provider == "gcp" and r.created_at == datetime(2025, 2, 3, 4, 5, 6, 789000, tzinfo=timezone.utc)
+        assert r.provider == "gcp" and r.created_at == datetime(2025, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)
     bucket = rows.resource("/data-google")
     assert (bucket.type, bucket.name, bucket.tags) == ("storage.googleapis.com/Bucket", "data-google",
                                                        {"classification": "openbaar", "team": "web"})

@@ -15,8 +15,8 @@ from connectors.gcp import normalise
 from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
-from scanner.errors import UserError
-from scanner.rows import Resource
+from inventory.errors import UserError
+from inventory.rows import Resource
 from tests.fakes.cloudasset import FakeCloudAsset
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 import time
 
 from connectors.base import ScanContext
-from scanner.rows import Account, Resource, SecurityService, Setting
+from inventory.rows import Account, Resource, SecurityService, Setting
 from tests.gcp.gcp_estate import search_result
 
 BUCKET = "storage.googleapis.com/Bucket"

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 
 import pytest
 
-
 from connectors.base import ScanContext
 from connectors.m365.collect import M365Connector
 from connectors.m365.config import M365Config
-from scanner.rows import Collection, RegisterMailbox, RegisterTeam
-from tests.fakes.graph import GraphFake
-from tests.m365.tenants import TENANT
 from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
+from inventory.rows import Collection, RegisterMailbox, RegisterTeam
+from tests.fakes.graph import GraphFake
+from tests.m365.tenants import TENANT
 from tests.support import SCAN_DATE, new_inventory, store
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GRAPH_TOKEN"

@@ -117,7 +117,8 @@ def team(n: int, name: str, files: int = 0, size: int = 0, used: int = 0) -> dic
             "createdDateTime": "2024-05-01T12:00:00Z",
             "channels": [
                 {"id": f"19:general{n}@thread.tacv2", "displayName": "General", "membershipType": "standard",
-                 "filesFolder": {"id": f"01F{n}", "name": "General", "size": size, "webUrl": f"https://jenvtest.sharepoint.com/sites/t{n}/Shared Documents/General",
+                 "filesFolder": {"id": f"01F{n}", "name": "General", "size": size,
+                                 "webUrl": f"https://jenvtest.sharepoint.com/sites/t{n}/Shared Documents/General",
                                  "folder": {"childCount": files},
                                  "parentReference": {"driveId": f"b!{n}", "driveType": "documentLibrary"}}},
                 {"id": f"19:private{n}@thread.tacv2", "displayName": "Board", "membershipType": "private",

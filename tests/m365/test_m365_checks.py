@@ -2,8 +2,17 @@
 
 import pytest
 
-from tests.m365.tenants import (APPROVED_MAILBOX, clone, cloud_only_exchange, hybrid_mixed, jenv_compliant, onedrive_usage,
-                                plans, team, teams_and_files)
+from tests.m365.tenants import (
+    APPROVED_MAILBOX,
+    clone,
+    cloud_only_exchange,
+    hybrid_mixed,
+    jenv_compliant,
+    onedrive_usage,
+    plans,
+    team,
+    teams_and_files,
+)
 
 CHECKS = ["m365_teams_collab", "m365_teams_create", "m365_exo_hybrid", "m365_exo_mailboxes", "m365_onedrive",
           "m365_sharepoint", "m365_maildocs"]

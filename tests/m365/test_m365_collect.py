@@ -10,7 +10,7 @@ from connectors.m365.calls import CALLS, EXO_CALLS
 from connectors.m365.collect import M365Connector
 from connectors.m365.config import M365Config
 from connectors.m365.rows import M365Channel, M365Drive, M365Mailbox, M365Site, M365Team, M365Tenant, M365User
-from scanner.rows import Account, Collection, Resource, Setting
+from inventory.rows import Account, Collection, Resource, Setting
 from tests.m365.tenants import TENANT, hybrid_mixed, jenv_compliant, teams_and_files
 
 

@@ -13,7 +13,7 @@ from connectors.onprem.rows import OnpremEndpoint
 from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
-from scanner.rows import Account, Collection
+from inventory.rows import Account, Collection
 from tests.fakes.onprem import OnpremFake
 from tests.support import SCAN_DATE, new_inventory, store
 

@@ -11,9 +11,16 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, SQLModel
 
-from scanner.db import connect
-from scanner.models import (
-    Account, Collection, FactResource, Finding, PackControl, RegisterExplain, Resource, Scan,
+from inventory.db import connect
+from inventory.tables import (
+    Account,
+    Collection,
+    FactResource,
+    Finding,
+    PackControl,
+    RegisterExplain,
+    Resource,
+    Scan,
 )
 
 SCRIPT_NAME = "<script>alert(1)</script>"
@@ -69,7 +76,8 @@ def inventory(tmp_path) -> Inventory:
             _control(scan.id, "rijksbreed-2022", "RBC22-PERSONAL", "Persoonsgegevens alleen in EER of adequaat land",
                      "Personal data only in the EEA or an adequate country", "high", doc22, "Bijlage, 9", "Persoonsgegevens <b>binnen</b> de EER."),
             _control(scan.id, "jenv-aenm-2025", "JENV25-CSP-RISK", "Risicoanalyse per clouddienst",
-                     "Risk assessment per cloud service", "high", "Beleidslijn Cloud JenV en AenM", "2.1", "Voor elke clouddienst is een risicoanalyse."),
+                     "Risk assessment per cloud service", "high", "Beleidslijn Cloud JenV en AenM", "2.1",
+                     "Voor elke clouddienst is een risicoanalyse."),
         ):
             s.add(c)
             inv.controls[(c.pack, c.control_id)] = c

@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import text
 
-from findings.cio import CONTROLS, cio_rows, dependencies
-from findings.report import write_report
-from findings.html import strings
-from scanner.errors import UserError
-from scanner.rows import Account, Collection, RegisterService, Resource
+from inventory.errors import UserError
+from inventory.rows import Account, Collection, RegisterService, Resource
+from reports.cio import CONTROLS, cio_rows, dependencies
+from reports.html import strings
+from reports.write import write_report
 from tests.support import add_scan, judge, new_inventory, store
 
 AZURE, GCP, AWS, M365 = "6b0f4f1e-2c9a-4d7e-9b1a-0c5e7f3a2d10", "bzk-archief", "111122223333", "0d2f7c4e-8a1b"

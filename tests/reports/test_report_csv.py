@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from findings.report import CSV_COLUMNS, FORMULA_START, csv_cell, write_report
+from reports.tabular import CSV_COLUMNS, FORMULA_START, csv_cell
+from reports.write import write_report
 
 
 def csv_rows(inv, **kwargs) -> tuple[list[str], list[dict]]:

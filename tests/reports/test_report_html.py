@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 from sqlmodel import Session
 
-from findings.html import TEMPLATES, strings
-from findings.report import write_report
-from scanner.models import Finding
+from inventory.tables import Finding
+from reports.html import TEMPLATES, strings
+from reports.write import write_report
 
 
 class Page(HTMLParser):

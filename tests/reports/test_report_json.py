@@ -6,9 +6,10 @@ import json
 import pytest
 from sqlmodel import Session
 
-from findings.report import iter_findings, latest_scan_id, report_data, write_report
-from scanner.errors import UserError
-from scanner.models import Finding
+from inventory.errors import UserError
+from inventory.tables import Finding
+from reports.data import iter_findings, latest_scan_id, report_data
+from reports.write import write_report
 
 
 def json_report(inv, **kwargs) -> dict:

@@ -11,9 +11,6 @@ from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 
-STATUSES = ("pass", "fail", "transition", "explained", "manual", "not_applicable", "error")
-
-
 def jsonb(description: str) -> Any:
     """A nullable JSON column with a description."""
     return Field(default=None, sa_column=Column(JSON, nullable=True, comment=description))
@@ -67,7 +64,9 @@ class Resource(SQLModel, table=True):
     tags: Any = jsonb("tags or labels as a JSON object")
     stores_data: bool = Field(default=False, description="true for storage-bearing resources, whose encryption at rest is judged")
     encrypted: bool | None = Field(default=None, description="encrypted at rest; null when not applicable or not observed")
-    key_custody: str | None = Field(default=None, description="who holds the key: provider (CSP-managed), customer (customer-managed key in the CSP's KMS), external (key outside the CSP) or none")
+    key_custody: str | None = Field(default=None, description=(
+        "who holds the key: provider (CSP-managed), customer (customer-managed key in the CSP's KMS), "
+        "external (key outside the CSP) or none"))
     key_id: str | None = Field(default=None, description="key ARN, Key Vault key URI or Cloud KMS key name when customer-managed")
     source_api: str = Field(description="API call that returned it, e.g. s3:ListBuckets")
     raw: Any = jsonb("the provider's API answer for the resource")
@@ -129,7 +128,8 @@ class RefRegion(SQLModel, table=True):
     provider: str = Field(primary_key=True)
     region: str = Field(primary_key=True, description="lower-case location name")
     display_name: str | None = None
-    location_kind: str = Field(description="region (one country), multi (a known set of countries), geography (a logical geography without a fixed country set) or global (no data location)")
+    location_kind: str = Field(description="region (one country), multi (a known set of countries), geography "
+                                           "(a logical geography without a fixed country set) or global (no data location)")
     countries: str | None = Field(default=None, description="semicolon-separated ISO 3166 codes the location may use")
     city_or_area: str | None = None
     notes: str | None = Field(default=None, description="source and caveats")
@@ -151,7 +151,8 @@ class RefCountry(SQLModel, table=True):
     iso2: str = Field(primary_key=True)
     name: str
     eea: bool = Field(description="member of the European Economic Area")
-    adequacy: str = Field(description="EU adequacy decision: eea, full, dpf_only (only DPF-certified recipients, the US), commercial_only (only private-sector recipients: CA, JP, KR) or none")
+    adequacy: str = Field(description="EU adequacy decision: eea, full, dpf_only (only DPF-certified "
+                                      "recipients, the US), commercial_only (only private-sector recipients: CA, JP, KR) or none")
     adequacy_note: str | None = None
     offensive_cyber_programme: bool = Field(description="state with an offensive cyber programme against Dutch interests (C2000 criterion)")
     ocp_source: str | None = None
@@ -175,8 +176,10 @@ class FactResource(SQLModel, table=True):
     __tablename__ = "fact_resource"
     resource_id: int = Field(primary_key=True, foreign_key="resource.id")
     scan_id: int = Field(index=True)
-    location_kind: str = Field(description="region, multi, geography, global, unreported (the provider gives no location) or unknown (not in ref_region)")
-    ref_region: str | None = Field(default=None, description="the ref_region entry its region resolved to (a zone resolves to its region); null when unreported or unknown")
+    location_kind: str = Field(description="region, multi, geography, global, unreported (the provider gives "
+                                           "no location) or unknown (not in ref_region)")
+    ref_region: str | None = Field(default=None, description="the ref_region entry its region resolved to (a "
+                                                             "zone resolves to its region); null when unreported or unknown")
     countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
     classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
     classification_source: str = Field(description="tag, register or none")
@@ -209,7 +212,8 @@ class RegisterService(SQLModel, table=True):
     service_model: str | None = Field(default=None, description="IaaS, PaaS or SaaS")
     risk_assessment_ref: str | None = Field(default=None, description="reference of the risk assessment / DPIA")
     risk_assessment_date: date | None = None
-    risk_covers_jurisdiction: bool = Field(default=False, description="the risk assessment addresses foreign jurisdiction and supplier dependency (2026 §3.1)")
+    risk_covers_jurisdiction: bool = Field(default=False, description="the risk assessment addresses foreign "
+                                                                      "jurisdiction and supplier dependency (2026 §3.1)")
     exit_portability_terms: str | None = Field(default=None, description="exit part 1: supplier terms on data/service portability and destruction")
     exit_alternative: str | None = Field(default=None, description="exit part 2: alternative supplier or internal landing place")
     exit_crisis: str | None = Field(default=None, description="exit part 3: crisis exit strategy and budget")
@@ -222,7 +226,8 @@ class RegisterService(SQLModel, table=True):
     contract_end: date | None = None
     reported_to_cio_rijk: date | None = None
     in_use_since: date | None = Field(default=None, description="date the service was first used (transition rule)")
-    transfer_mechanism: str | None = Field(default=None, description="art. 46 GDPR transfer mechanism for personal data outside EEA/adequacy (2022 condition 9c), e.g. SCC")
+    transfer_mechanism: str | None = Field(default=None, description="art. 46 GDPR transfer mechanism for "
+                                                                     "personal data outside EEA/adequacy (2022 condition 9c), e.g. SCC")
     transfer_dpia_sent: date | None = Field(default=None, description="date the DPIA for the 9c transfer was sent to CIO Rijk")
     pet: str | None = Field(default=None, description="privacy-enhancing technologies applied (2026 §4.6)")
 
@@ -326,5 +331,6 @@ class Finding(SQLModel, table=True):
     provider: str | None = None
     account_id: str | None = None
     resource_id: int | None = Field(default=None, foreign_key="resource.id", description="null for account-level findings")
-    explain_id: int | None = Field(default=None, foreign_key="register_explain.id", description="comply-or-explain entry that covers an 'explained' finding")
+    explain_id: int | None = Field(default=None, foreign_key="register_explain.id",
+                                   description="comply-or-explain entry that covers an 'explained' finding")
     evidence: Any = jsonb("what the check observed: the extra columns its SQL returned")

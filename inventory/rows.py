@@ -1,8 +1,8 @@
 """Rows as connectors hand them over: one light dataclass per inventory table.
 
-``rows.Resource(...)`` has the fields of the table ``models.Resource`` with the same defaults,
-except ``id`` (the database assigns it) and ``scan_id`` (the :class:`~scanner.db.Writer` fills it).
-``row.model`` names the table. The tables in ``scanner.models`` stay the one definition; each row
+``rows.Resource(...)`` has the fields of the table ``tables.Resource`` with the same defaults,
+except ``id`` (the database assigns it) and ``scan_id`` (the :class:`~inventory.db.Writer` fills it).
+``row.model`` names the table. The tables in ``inventory.tables`` stay the one definition; each row
 type is derived from its table. The reason is cost: building a SQLModel table instance takes about
 50 µs (SQLAlchemy instrumentation and pydantic hooks on every field), a slotted dataclass about
 1 µs, and an inventory can hold a million resources.
@@ -14,7 +14,7 @@ from typing import ClassVar, Protocol
 from pydantic_core import PydanticUndefined
 from sqlmodel import SQLModel
 
-from scanner import models
+from inventory import tables
 
 FILLED_BY_STORAGE = ("id", "scan_id")
 
@@ -43,18 +43,18 @@ def row_type(model: type[SQLModel]) -> type:
     return row
 
 
-Account = row_type(models.Account)
-Resource = row_type(models.Resource)
-Setting = row_type(models.Setting)
-SecurityService = row_type(models.SecurityService)
-Collection = row_type(models.Collection)
-Scan = row_type(models.Scan)
-FactResource = row_type(models.FactResource)
-RegisterService = row_type(models.RegisterService)
-RegisterMailbox = row_type(models.RegisterMailbox)
-RegisterTeam = row_type(models.RegisterTeam)
-RegisterExplain = row_type(models.RegisterExplain)
-RegisterAttestation = row_type(models.RegisterAttestation)
-PackControl = row_type(models.PackControl)
-CheckSource = row_type(models.CheckSource)
-Finding = row_type(models.Finding)
+Account = row_type(tables.Account)
+Resource = row_type(tables.Resource)
+Setting = row_type(tables.Setting)
+SecurityService = row_type(tables.SecurityService)
+Collection = row_type(tables.Collection)
+Scan = row_type(tables.Scan)
+FactResource = row_type(tables.FactResource)
+RegisterService = row_type(tables.RegisterService)
+RegisterMailbox = row_type(tables.RegisterMailbox)
+RegisterTeam = row_type(tables.RegisterTeam)
+RegisterExplain = row_type(tables.RegisterExplain)
+RegisterAttestation = row_type(tables.RegisterAttestation)
+PackControl = row_type(tables.PackControl)
+CheckSource = row_type(tables.CheckSource)
+Finding = row_type(tables.Finding)

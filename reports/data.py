@@ -1,32 +1,21 @@
-"""Reports of one scan: gathering findings with their context, and the JSON and CSV writers.
+"""Report data of one scan: the scan, its collection errors and its findings with their context.
 
 Findings are streamed from the database (``yield_per``: a server-side cursor on PostgreSQL)
 and written as they arrive, so a million findings never sit in memory at once.
 """
 
-import csv
-import json
 from collections.abc import Iterator
-from contextlib import nullcontext
-from functools import partial
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, select
 
-from findings.packs import SEVERITIES
-from scanner.errors import UserError
-from scanner.models import Account, Collection, FactResource, Finding, PackControl, RegisterExplain, Resource, Scan
+from inventory.errors import UserError
+from inventory.tables import Account, Collection, FactResource, Finding, PackControl, RegisterExplain, Resource, Scan
+from inventory.vocabulary import SEVERITIES
 
 LANGS = ("nl", "en")
 STREAM_BATCH = 1000
-CSV_COLUMNS = (
-    "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
-    "provider", "account_id", "region", "country", "resource_type", "resource_uid", "resource_name",
-    "section", "evidence", "document", "check_id", "explained_by",
-)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
@@ -177,73 +166,3 @@ def report_data(engine: Engine, scan_id: int, packs: list[str] | None = None, la
     check_lang(lang)
     return {"scan": scan_dict(engine, scan_id), "collection_errors": collection_errors(engine, scan_id),
             "findings": Findings(engine, scan_id, packs, lang, statuses)}
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=iso)
-
-
-def write_json(data: dict, out: IO[str]) -> int:
-    """Write the report as JSON, one finding at a time; returns the number of findings."""
-    out.write('{"scan": ' + dumps(data["scan"]) + ',\n"collection_errors": ' + dumps(data["collection_errors"]))
-    out.write(',\n"findings": [')
-    count = 0
-    for count, finding in enumerate(data["findings"], 1):
-        out.write(("," if count > 1 else "") + "\n" + dumps(finding))
-    out.write("\n]}\n")
-    return count
-
-
-def csv_cell(value: Any) -> Any:
-    """Defuse spreadsheet formulas: text starting with = + - @ (or tab/CR) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_row(scan_id: int, finding: dict) -> list:
-    res, acct = finding["resource"] or {}, finding["account"] or {}
-    cite, explained = finding["citation"] or {}, finding["explained_by"] or {}
-    evidence = None if finding["evidence"] is None else json.dumps(
-        finding["evidence"], ensure_ascii=False, separators=(",", ":"), default=iso)
-    values = (
-        scan_id, finding["pack"], finding["control_id"], finding["status"], finding["severity"],
-        finding["title"], finding["message"], finding["deadline"], res.get("provider") or acct.get("provider"),
-        res.get("account_id") or acct.get("account_id"), res.get("region"), res.get("country"), res.get("type"),
-        res.get("uid"), res.get("name"), cite.get("section"), evidence, cite.get("document"),
-        finding["check_id"], explained.get("justification"),
-    )
-    return [csv_cell(v) for v in values]
-
-
-def write_csv(data: dict, out: IO[str]) -> int:
-    """Write one CSV row per finding as it streams; returns the number of findings."""
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for count, finding in enumerate(data["findings"], 1):
-        writer.writerow(csv_row(data["scan"]["id"], finding))
-    return count
-
-
-def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv", "cio"], out: IO[str] | Path,
-                 packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
-                 html_limit: int = 5000) -> None:
-    """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file.
-
-    Formats: html (admins), json and csv (machines), cio (the notification report for CIO Rijk)."""
-    if fmt == "html":
-        from findings.html import html_context, write_html  # html builds on this module
-
-        write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses, html_limit))
-    elif fmt == "cio":
-        from findings.cio import cio_context, write_cio  # the CIO Rijk report builds on this module
-
-        write = partial(write_cio, cio_context(engine, scan_id, lang))
-    elif fmt in ("json", "csv"):
-        write = partial(write_json if fmt == "json" else write_csv, report_data(engine, scan_id, packs, lang, statuses))
-    else:
-        raise UserError(f"report format {fmt!r} is not supported; choose html, json, csv or cio")
-    opened = open(out, "w", encoding="utf-8", newline="") if isinstance(out, (str, Path)) else nullcontext(out)
-    with opened as stream:
-        write(out=stream)

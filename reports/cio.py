@@ -13,11 +13,19 @@ from typing import IO
 
 from sqlalchemy import Engine, func, select
 
-from findings.html import environment, inline, strings
-from findings.report import STATUS_RANK, check_lang, collection_errors, scan_dict
-from scanner.models import (
-    Account, FactResource, FactResourceCountry, Finding, PackControl, RefCountry, RefProvider, RegisterService, Resource,
+from inventory.tables import (
+    Account,
+    FactResource,
+    FactResourceCountry,
+    Finding,
+    PackControl,
+    RefCountry,
+    RefProvider,
+    RegisterService,
+    Resource,
 )
+from reports.data import STATUS_RANK, check_lang, collection_errors, scan_dict
+from reports.html import environment, inline, strings
 
 PERSONAL = ("persoonsgegevens", "bijzondere-persoonsgegevens")
 SPECIAL = "bijzondere-persoonsgegevens"

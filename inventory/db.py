@@ -13,7 +13,10 @@ import orjson
 from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
 from sqlmodel import SQLModel
 
-from scanner import models  # noqa: F401 - registers the core tables
+from inventory import tables
+
+CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
+                        if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__"))
 
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
@@ -55,11 +58,10 @@ def connect_readonly(url: str) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every table (core and connector-specific) and the auditor views."""
-    import scanner.sources  # noqa: F401 - imports connector tables into the metadata
-
-    SQLModel.metadata.create_all(engine)
+def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> None:
+    """Create the core tables, the given sources' own tables, and the auditor views."""
+    core = [t for t in SQLModel.metadata.sorted_tables if t.name in CORE_TABLES]
+    SQLModel.metadata.create_all(engine, tables=core + [t.__table__ for t in source_tables])
     views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
     with engine.begin() as conn:
         for statement in filter(str.strip, re.sub(r"--[^\n]*", "", views).split(";")):
@@ -95,7 +97,7 @@ def _statement(row_type: type, dialect: Dialect) -> _Statement:
 
 
 class Writer:
-    """Buffers rows (``scanner.rows`` types) and inserts them in batches; never one commit per row.
+    """Buffers rows (``inventory.rows`` types) and inserts them in batches; never one commit per row.
 
     A batch goes to the driver's executemany as SQLAlchemy would send it (same SQL, same bind
     processors per column), without SQLAlchemy's per-row parameter handling, which cost more
@@ -129,7 +131,7 @@ class Writer:
                 values = [values[i] for i in statement.order]
             for i, process in statement.processed:
                 values[i] = process(values[i])
-            params.append(tuple(values) if statement.names is None else dict(zip(statement.names, values)))
+            params.append(tuple(values) if statement.names is None else dict(zip(statement.names, values, strict=True)))
         with self.engine.begin() as conn:
             conn.exec_driver_sql(statement.sql, params)
         self.counts[row_type.model.__tablename__] += len(rows)

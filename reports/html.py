@@ -19,10 +19,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from sqlalchemy import Engine, func, select
 
-from findings.packs import SEVERITIES
-from scanner.models import STATUSES
-from findings.report import check_lang, collection_errors, finding_filter, iso, iter_findings, scan_dict
-from scanner.models import Finding, PackControl
+from inventory.tables import Finding, PackControl
+from inventory.vocabulary import SEVERITIES, STATUSES
+from reports.data import check_lang, collection_errors, finding_filter, iso, iter_findings, scan_dict
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_LIMIT = 5000

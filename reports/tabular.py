@@ -1,0 +1,62 @@
+"""The JSON and CSV writers: findings are written as they stream from the database."""
+
+import csv
+import json
+from typing import IO, Any
+
+from reports.data import iso
+
+CSV_COLUMNS = (
+    "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
+    "provider", "account_id", "region", "country", "resource_type", "resource_uid", "resource_name",
+    "section", "evidence", "document", "check_id", "explained_by",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=iso)
+
+
+def write_json(data: dict, out: IO[str]) -> int:
+    """Write the report as JSON, one finding at a time; returns the number of findings."""
+    out.write('{"scan": ' + dumps(data["scan"]) + ',\n"collection_errors": ' + dumps(data["collection_errors"]))
+    out.write(',\n"findings": [')
+    count = 0
+    for count, finding in enumerate(data["findings"], 1):
+        out.write(("," if count > 1 else "") + "\n" + dumps(finding))
+    out.write("\n]}\n")
+    return count
+
+
+def csv_cell(value: Any) -> Any:
+    """Defuse spreadsheet formulas: text starting with = + - @ (or tab/CR) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(scan_id: int, finding: dict) -> list:
+    res, acct = finding["resource"] or {}, finding["account"] or {}
+    cite, explained = finding["citation"] or {}, finding["explained_by"] or {}
+    evidence = None if finding["evidence"] is None else json.dumps(
+        finding["evidence"], ensure_ascii=False, separators=(",", ":"), default=iso)
+    values = (
+        scan_id, finding["pack"], finding["control_id"], finding["status"], finding["severity"],
+        finding["title"], finding["message"], finding["deadline"], res.get("provider") or acct.get("provider"),
+        res.get("account_id") or acct.get("account_id"), res.get("region"), res.get("country"), res.get("type"),
+        res.get("uid"), res.get("name"), cite.get("section"), evidence, cite.get("document"),
+        finding["check_id"], explained.get("justification"),
+    )
+    return [csv_cell(v) for v in values]
+
+
+def write_csv(data: dict, out: IO[str]) -> int:
+    """Write one CSV row per finding as it streams; returns the number of findings."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for finding in data["findings"]:
+        writer.writerow(csv_row(data["scan"]["id"], finding))
+        count += 1
+    return count
