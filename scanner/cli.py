@@ -19,6 +19,7 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from connectors.registry import AREAS
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
 from inventory.db import connect_readonly
@@ -216,7 +217,7 @@ def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
 def controls(packs, lang: str) -> None:
     """Every control with its citation and the checks that decide it."""
-    for pack in load_packs().values():
+    for pack in load_packs(AREAS).values():
         if packs and pack.id not in packs:
             continue
         out.print(f"[bold]{pack.id}[/] — {pack.pack.document}", highlight=False)

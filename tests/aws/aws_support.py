@@ -8,6 +8,7 @@ import boto3
 from connectors.aws.collect import AwsConnector
 from connectors.aws.config import AwsConfig
 from connectors.base import ScanContext
+from tests.declared import assert_declared
 
 ACCOUNT = "123456789012"  # moto's default account for the "testing" credentials
 ROLE = "WolkenwachtReadOnly"  # the member-account role of Organizations mode
@@ -62,7 +63,7 @@ class Aws:
         return AwsConnector(AwsConfig(**settings), ScanContext())
 
     def scan(self, **config) -> list:
-        return list(self.connector(**config).collect())
+        return assert_declared("aws", list(self.connector(**config).collect()))
 
     def enforce_iam(self) -> None:
         """From now on moto checks every request against the caller's IAM policies."""
