@@ -19,7 +19,7 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.registry import AREAS
+from connectors.registry import AREAS, MANIFESTS, PROVIDERS
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
 from inventory.db import connect_readonly
@@ -244,3 +244,14 @@ def schema() -> None:
     from scanner.schema_doc import schema_markdown
 
     click.echo(schema_markdown(), nl=False)
+
+
+@main.command()
+@click.option("--provider", type=click.Choice(PROVIDERS), help="Only this source.")
+def permissions(provider: str | None) -> None:
+    """The read-only permissions each source needs, from its manifest: provider, permission, calls (* = every call)."""
+    for manifest in MANIFESTS.values():
+        if provider in (None, manifest.provider):
+            for permission in manifest.permissions:
+                calls = sorted({c.call for c in manifest.calls if c.permission == permission}) or ["*"]
+                click.echo(f"{manifest.provider}\t{permission}\t{' '.join(calls)}")

@@ -58,9 +58,9 @@ class Aws:
     def client(self, service: str, region: str = "eu-west-1", **credentials):
         return boto3.client(service, region_name=region, endpoint_url=self.url, **credentials)
 
-    def connector(self, **config) -> AwsConnector:
+    def connector(self, context: ScanContext | None = None, **config) -> AwsConnector:
         settings = {"name": "test", "endpoint_url": self.url, "regions": ["eu-west-1"], "max_attempts": 1} | config
-        return AwsConnector(AwsConfig(**settings), ScanContext())
+        return AwsConnector(AwsConfig(**settings), context or ScanContext())
 
     def scan(self, **config) -> list:
         return assert_declared("aws", list(self.connector(**config).collect()))

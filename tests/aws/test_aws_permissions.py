@@ -6,13 +6,16 @@ IAM action of each call is held to permissions.md, written from the AWS Service 
 """
 
 import re
+import threading
 from pathlib import Path
 
+import pytest
 from aws_support import ACCOUNT, ROLE, organization
 
 from connectors.aws import MANIFEST, accounts
 from connectors.aws.calls import client, operation
 from connectors.aws.session import Scope
+from connectors.base import ScanContext
 from inventory.rows import Account
 
 DOC = Path(__file__).parents[2] / "connectors" / "aws" / "permissions.md"
@@ -60,3 +63,13 @@ def test_permissions_document_lists_exactly_the_declared_calls():
     documented = set(re.findall(r"^\| `([a-z0-9-]+:[A-Za-z0-9]+)` \| ([a-z0-9]+) ([A-Za-z0-9]+) \|", DOC.read_text(),
                                 re.MULTILINE))
     assert documented == {(call.permission, client(call), operation(call)) for call in MANIFEST.calls}
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_calls_run_on_the_context_max_workers(aws, workers):
+    """The pool has the scan context's max_workers ([[aws]] max_workers, else [scan]); nothing else sets it."""
+    connector = aws.connector(context=ScanContext(max_workers=workers), regions=["eu-west-1", "eu-central-1"])
+    threads: set[str] = set()
+    connector.session.events.register("before-call", lambda **_: threads.add(threading.current_thread().name))
+    list(connector.collect())
+    assert len({name for name in threads if name.startswith("aws_")}) == workers
