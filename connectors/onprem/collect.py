@@ -7,6 +7,7 @@ still carries ``MicrosoftSharePointTeamServices``: the header is read whatever t
 TLS certificates are verified (``verify_tls``, optional ``ca_bundle``); plain http only for loopback.
 """
 
+import ssl
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +34,7 @@ class OnpremConnector:
 
     def collect(self) -> Iterator[Row]:
         """Probe the endpoints ``max_workers`` at a time; rows come in the configured order."""
-        verify = self.cfg.ca_bundle or self.cfg.verify_tls
+        verify = ssl.create_default_context(cafile=self.cfg.ca_bundle) if self.cfg.ca_bundle else self.cfg.verify_tls
         targets = [(kind, url) for kind, urls in (("exchange", self.cfg.exchange_urls), ("sharepoint", self.cfg.sharepoint_urls))
                    for url in urls]
         with (httpx.Client(verify=verify, timeout=self.cfg.timeout_seconds, follow_redirects=False) as http,
