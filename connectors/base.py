@@ -78,7 +78,7 @@ class Manifest:
     provider: str  # the config table ([[aws]]) and the provider name in the inventory
     config: type[BaseModel]  # the model of one config table
     connector: str  # "module:Class", imported only when a source of this kind is configured
-    calls: tuple[Call, ...]
+    calls: tuple[Call, ...]  # every call group, as data in the source's calls.py; its Collection rows are these
     tables: tuple[type[SQLModel], ...] = ()  # the source's own tables, besides the core inventory
     also_needs: tuple[str, ...] = ()  # permissions every call needs besides its own (e.g. a quota project)
 

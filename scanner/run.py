@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
-from connectors.base import Connector, ScanContext
+from connectors.base import CONNECTOR, Connector, ScanContext
 from connectors.registry import AREAS, MANIFESTS, TABLES
 from findings.engine import Params, evaluate
 from findings.facts import derive_facts
@@ -83,7 +83,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
                     progress(label, count)
         except Exception as exc:
             log.exception("connector %s stopped", label)
-            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call="connector",
+            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call=CONNECTOR,
                                   ok=False, error=f"connector stopped: {type(exc).__name__}: {exc}"[:2000]))
         progress(label, count)
         writer.flush()

@@ -59,4 +59,7 @@ MACIE = Call(SECURITY, "macie2:GetMacieSession", "macie2:GetMacieSession")
 INSPECTOR = Call(SECURITY, "inspector2:BatchGetAccountStatus", "inspector2:BatchGetAccountStatus")
 DETECTIVE = Call(SECURITY, "detective:ListGraphs", "detective:ListGraphs")
 
-CALLS = tuple(value for value in dict(globals()).values() if isinstance(value, Call))
+CALLS = (IDENTITY, ASSUME, LIST_ACCOUNTS, DESCRIBE_REGIONS, TAGGING, EBS_DEFAULT, LIST_BUCKETS, BUCKET_LOCATION,
+         BUCKET_ENCRYPTION, BUCKET_TAGGING, INSTANCES, VOLUMES, SNAPSHOTS, DB_INSTANCES, DB_CLUSTERS, TABLES, DESCRIBE_TABLE,
+         FUNCTIONS, FILE_SYSTEMS, QUEUES, QUEUE_ATTRIBUTES, TOPICS, TOPIC_ATTRIBUTES, KEYS, DESCRIBE_KEY, GD_LIST, GD_GET,
+         HUB, MACIE, INSPECTOR, DETECTIVE)

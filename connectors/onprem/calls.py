@@ -2,7 +2,7 @@
 
 from connectors.base import Call
 
-ANONYMOUS = "none: anonymous HTTPS GET of the configured URLs"
+ANONYMOUS = "network access to the configured URLs (anonymous GET, no credentials)"
 EXCHANGE = Call("onprem.exchange", "http:GetExchange", ANONYMOUS)
 SHAREPOINT = Call("onprem.sharepoint", "http:GetSharePoint", ANONYMOUS)
 
