@@ -3,7 +3,8 @@
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
@@ -66,6 +67,8 @@ def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) 
     with engine.begin() as conn:
         for statement in filter(str.strip, re.sub(r"--[^\n]*", "", views).split(";")):
             conn.execute(text(statement))
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(GRANT_CIO_VIEWS))  # the views were just recreated, and their grants with them
 
 
 @dataclass(frozen=True)
@@ -153,3 +156,29 @@ class Writer:
     def flush(self) -> None:
         for row_type in list(self.pending):
             self._flush(row_type)
+
+
+CIO_ROLE = "wolkenwacht_cio"  # docs/postgresql.md: the role limited to the consolidated views
+GRANT_CIO_VIEWS = f"""do $$ begin
+  if exists (select 1 from pg_roles where rolname = '{CIO_ROLE}') then
+    grant select on latest_estate_scan, cio_service, cio_supplier to {CIO_ROLE};
+  end if;
+end $$"""
+SCHEMA_LOCK = 0x776F6C6B  # the PostgreSQL advisory lock key of schema changes and reference loads ("wolk")
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Serialise schema creation, upgrades and reference loads between scans running at the same
+    time against one PostgreSQL database (a session advisory lock); SQLite locks the file itself."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"select pg_advisory_lock({SCHEMA_LOCK})")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"select pg_advisory_unlock({SCHEMA_LOCK})")
+            conn.commit()

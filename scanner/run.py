@@ -19,7 +19,7 @@ from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
 from inventory import rows
-from inventory.db import Writer, connect, create_schema
+from inventory.db import Writer, connect, create_schema, schema_lock
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
 from scanner.register import Register, load_register, register_rows, sha256
@@ -97,8 +97,9 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
         register, register_text = load_register(config.register_path, set(all_controls()))
     connectors = _connectors(config)
     engine = connect(config.database)
-    create_schema(engine, TABLES)
-    load_reference(engine)
+    with schema_lock(engine):  # scans of other estates may start at the same moment
+        create_schema(engine, TABLES)
+        load_reference(engine)
     scan_id = _start(engine, config, config_path, register_text)
     writer, status = Writer(engine, scan_id), "failed"
     try:

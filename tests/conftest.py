@@ -12,13 +12,19 @@ def pytest_addoption(parser):
                      help="the database behind new_inventory(): SQLite files or a throwaway PostgreSQL server")
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server on loopback for the whole run; one that cannot start fails the tests that need it."""
+    with PostgresServer() as server:
+        yield server
+
+
 @pytest.fixture(scope="session", autouse=True)
 def database_backend(request):
-    """Start the PostgreSQL server for the whole run when asked; a server that cannot start fails the run."""
+    """With --database postgresql, new_inventory() hands out fresh databases on the run's server."""
     if request.config.getoption("--database") == "sqlite":
         yield "sqlite"
         return
-    with PostgresServer() as server:
-        support.use_database(server.new_database)
-        yield "postgresql"
-        support.use_database(None)
+    support.use_database(request.getfixturevalue("postgres").new_database)
+    yield "postgresql"
+    support.use_database(None)
