@@ -17,7 +17,7 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Collection, RegisterMailbox, RegisterTeam
-from tests.fakes.graph import GraphFake
+from scanner.demo.emulators.graph import GraphFake
 from tests.m365.tenants import TENANT
 from tests.support import SCAN_DATE, new_inventory, store
 

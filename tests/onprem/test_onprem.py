@@ -14,7 +14,7 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Account, Collection
-from tests.fakes.onprem import OnpremFake
+from scanner.demo.emulators.onprem import OnpremFake
 from tests.support import SCAN_DATE, new_inventory, store
 
 
