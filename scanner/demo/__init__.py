@@ -26,10 +26,6 @@ from reports.data import latest_scan_id
 from reports.write import write_report
 from scanner.config import load_config
 from scanner.demo.aws_estate import build_aws_estate
-from scanner.demo.emulators.arm import ArmFake
-from scanner.demo.emulators.cloudasset import FakeCloudAsset
-from scanner.demo.emulators.graph import GraphFake
-from scanner.demo.emulators.onprem import OnpremFake
 
 HERE = Path(__file__).parent
 LOG = "emulators.log"
@@ -73,6 +69,11 @@ def _start_moto(stack: ExitStack) -> str:
 
 def _start_emulators(stack: ExitStack) -> str:
     """Start the Graph, on-premises, ARM and Cloud Asset emulators; returns their config tables."""
+    from scanner.demo.emulators.arm import ArmFake  # here, so `python -m scanner.demo.emulators.arm` runs cleanly
+    from scanner.demo.emulators.cloudasset import FakeCloudAsset
+    from scanner.demo.emulators.graph import GraphFake
+    from scanner.demo.emulators.onprem import OnpremFake
+
     estate = lambda name: json.loads((HERE / name).read_text(encoding="utf-8"))  # noqa: E731
     graph = stack.enter_context(GraphFake(estate("m365_tenant.json")))
     exchange = stack.enter_context(OnpremFake("exchange", "15.2.1748.10"))  # Exchange Server 2019 CU15
