@@ -18,10 +18,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from rich.console import Console
-from sqlalchemy import text
+from sqlalchemy import select
 
 from inventory.db import connect_readonly
 from inventory.errors import UserError
+from inventory.tables import Collection
 from reports.data import latest_scan_id
 from reports.write import write_report
 from scanner.config import load_config
@@ -109,8 +110,8 @@ def demo_estate(output_dir: Path, lang: str) -> Iterator[Path]:
 def _failed_calls(engine, scan_id: int) -> tuple[str, str]:
     """The failed calls of a scan as ``call (region, ...)``: those moto server does not answer, and the others."""
     with engine.connect() as conn:
-        failed = conn.execute(text("select call, region from collection where scan_id = :s and not ok order by call, id"),
-                              {"s": scan_id}).all()
+        failed = conn.execute(select(Collection.call, Collection.region).where(
+            Collection.scan_id == scan_id, Collection.ok.is_(False)).order_by(Collection.call, Collection.id)).all()
     gaps: dict[str, list[str]] = {}
     others: dict[str, list[str]] = {}
     for call, region in failed:
@@ -120,8 +121,8 @@ def _failed_calls(engine, scan_id: int) -> tuple[str, str]:
                            for call, regions in calls.items()) for calls in (gaps, others))
 
 
-def finish_demo(config_path: Path, lang: str, console: Console) -> Path:
-    """Write report.html for the demo scan and say why it is partial and where its files are; returns the report."""
+def finish_demo(config_path: Path, lang: str, console: Console) -> None:
+    """Write report.html for the demo scan; say why the scan is partial and where its files are."""
     config, say = load_config(config_path), messages(lang)
     engine = connect_readonly(config.database)
     scan_id = latest_scan_id(engine)
@@ -134,7 +135,6 @@ def finish_demo(config_path: Path, lang: str, console: Console) -> Path:
     lines += [say["files"].format(database=folder / "wolkenwacht.db", report=report, log=folder / LOG)]
     for line in lines:
         console.print(line, markup=False, highlight=False)
-    return report
 
 
 DEMO_CONFIG = """\
