@@ -1,13 +1,13 @@
 """A fake Microsoft Graph (v1.0) plus the Exchange Online admin endpoint, serving a tenant described as data.
 
 Wire format as in Microsoft's API reference: collections as ``{"value": [...]}`` with absolute
-``@odata.nextLink`` URLs (``$skiptoken``), ``$select`` honoured (users without ``$select`` get
-only the default properties, as on real Graph; a property the entity type does not have, by the
-SDK's models of Graph's metadata, gets Graph's 400 "Could not find a property named ..."),
-single objects returned as the object itself,
-usage reports as a 302 to a CSV download on the same server, ODataError bodies
-(``{"error": {"code", "message", "innerError"}}``), 401 without a bearer token, 403 for routes
-listed in ``forbidden``, 429 + ``Retry-After`` for routes listed in ``throttle``.
+``@odata.nextLink`` URLs (``$skiptoken``), ``$select`` honoured on collections and single objects
+(users without ``$select`` get only the default properties, as on real Graph; a property the
+entity type does not have, by the SDK's models of Graph's metadata, gets Graph's 400 "Could not
+find a property named ..."), single objects returned as the object itself, usage reports as a
+302 to a CSV download on the same server, ODataError bodies (``{"error": {"code", "message",
+"innerError"}}``), 401 without a bearer token, 403 for routes listed in ``forbidden``, 429 +
+``Retry-After`` for routes listed in ``throttle``.
 
 Tenant (JSON): ``tenant_id``; ``organization`` (Graph organization); ``reportSettings``;
 ``teamwork``; ``groupSettings`` (list); ``sharepointSettings``; ``users`` (Graph users; a
