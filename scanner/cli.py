@@ -231,11 +231,14 @@ def controls(packs, lang: str) -> None:
 @main.command()
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def demo(output_dir: Path, lang: str) -> None:
-    """Scan the embedded sample estate of a fictional ministry and write the HTML report."""
-    from scanner.demo import run_demo
+@click.pass_context
+def demo(ctx: click.Context, output_dir: Path, lang: str) -> None:
+    """Scan the embedded sample estate of a fictional ministry, as `scan` would, and write the HTML report."""
+    from scanner.demo import demo_estate, finish_demo
 
-    run_demo(output_dir, lang, err)
+    with demo_estate(output_dir, lang) as config_path:
+        ctx.invoke(scan, config_path=config_path)
+    finish_demo(config_path, lang, err)
 
 
 @main.command()

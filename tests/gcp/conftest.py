@@ -14,8 +14,8 @@ from connectors.base import ScanContext
 from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
 from inventory.rows import Account, Collection, Resource, SecurityService, Setting
+from scanner.demo.emulators.cloudasset import FakeCloudAsset
 from tests.declared import assert_declared
-from tests.fakes.cloudasset import FakeCloudAsset
 from tests.gcp.gcp_estate import ORG, golden_estate
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GCP_TOKEN"

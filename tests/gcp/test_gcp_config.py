@@ -17,7 +17,7 @@ from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
 from inventory.errors import UserError
 from inventory.rows import Resource
-from tests.fakes.cloudasset import FakeCloudAsset
+from scanner.demo.emulators.cloudasset import FakeCloudAsset
 
 ROOT = Path(__file__).resolve().parents[2]
 # What Google documents each REST method of the fake to need (Cloud Asset / Org Policy access control).

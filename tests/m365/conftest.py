@@ -17,8 +17,8 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Collection, RegisterMailbox, RegisterTeam
+from scanner.demo.emulators.graph import GraphFake
 from tests.declared import assert_declared
-from tests.fakes.graph import GraphFake
 from tests.m365.tenants import TENANT
 from tests.support import SCAN_DATE, new_inventory, store
 

@@ -1,16 +1,9 @@
 """On-premises Exchange and SharePoint: the build table, the connector against fake servers, the version checks."""
 
-import ipaddress
 import socket
-import ssl
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from connectors.base import ScanContext
 from connectors.onprem.builds import identify
@@ -21,8 +14,8 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Account, Collection
+from scanner.demo.emulators.onprem import OnpremFake, OnpremHandler
 from tests.declared import assert_declared
-from tests.fakes.onprem import OnpremFake, OnpremHandler
 from tests.support import SCAN_DATE, new_inventory, store
 
 
@@ -108,42 +101,6 @@ def test_unreachable_endpoint_is_a_recorded_error(tmp_path):
     (record,) = [r for r in rows if isinstance(r, Collection)]
     assert (record.ok, record.area) == (False, "onprem.exchange") and "Connect" in record.error
     assert check("onprem_exchange_version") == []
-
-
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
-@pytest.mark.parametrize("config, verified", [({}, False), ({"verify_tls": False}, True), ("ca_bundle", True)])
-def test_tls_is_verified_by_default(tmp_path, config, verified):
-    """Over TLS with a self-signed certificate: refused by default, accepted when trusted through ca_bundle or
-    when verification is switched off."""
-    cert, key = self_signed(tmp_path)
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(cert, key)
-    with OnpremFake("exchange", "15.2.2562.17") as fake:
-        fake.server.socket = tls.wrap_socket(fake.server.socket, server_side=True)
-        url = fake.url.replace("http://", "https://")
-        rows, _ = collect(tmp_path, exchange=[url], timeout_seconds=5,
-                          **({"ca_bundle": str(cert)} if config == "ca_bundle" else config))
-    (record,) = [r for r in rows if isinstance(r, Collection)]
-    assert record.ok == verified
-    if not verified:
-        assert "CERTIFICATE_VERIFY_FAILED" in record.error
 
 
 def test_plain_http_refused_for_remote_hosts(tmp_path):
