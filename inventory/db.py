@@ -1,7 +1,6 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,12 +10,8 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
-from sqlmodel import SQLModel
 
-from inventory import tables
-
-CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
-                        if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__"))
+from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
 
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
@@ -58,14 +53,20 @@ def connect_readonly(url: str) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> None:
-    """Create the core tables, the given sources' own tables, and the auditor views."""
-    core = [t for t in SQLModel.metadata.sorted_tables if t.name in CORE_TABLES]
-    SQLModel.metadata.create_all(engine, tables=core + [t.__table__ for t in source_tables])
-    views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
+# The finding key: the same for the same control, check and subject in every scan (README, "Finding key").
+# Migration 0002 fills it with this expression for the scans of earlier versions.
+FINDING_KEY = text("""
+update finding set key = control_id || '|' || coalesce(check_id, '') || '|' || coalesce(
+  (select r.provider || '|' || r.account_id || '|' || r.uid from resource r where r.id = finding.resource_id),
+  coalesce(provider, '') || '|' || coalesce(account_id, '') || '|')
+where scan_id = :scan_id
+""")
+
+
+def set_finding_keys(engine: Engine, scan_id: int) -> None:
+    """Give every finding of the scan its key (after the checks and rules have written them)."""
     with engine.begin() as conn:
-        for statement in filter(str.strip, re.sub(r"--[^\n]*", "", views).split(";")):
-            conn.execute(text(statement))
+        conn.execute(FINDING_KEY, {"scan_id": scan_id})
 
 
 @dataclass(frozen=True)

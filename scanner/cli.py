@@ -19,10 +19,12 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from connectors.registry import TABLES
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
-from inventory.db import connect_readonly
+from inventory.db import connect, connect_readonly
 from inventory.errors import UserError
+from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
@@ -42,15 +44,17 @@ def _logging(verbose: bool) -> None:
         logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     else:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug"):
+    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _readonly(config: Config):
     try:
-        return connect_readonly(config.database)
+        engine = connect_readonly(config.database)
     except FileNotFoundError as exc:
         raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
+    check_schema(engine)
+    return engine
 
 
 def _scan_id(engine, requested: int | None) -> int:
@@ -72,6 +76,9 @@ class Cli(click.Group):
         except SQLAlchemyError as exc:
             first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
             err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
+            sys.exit(3)
+        except SchemaError as exc:
+            err.print(f"[red]database error:[/] {escape(str(exc))}", highlight=False)
             sys.exit(3)
 
 
@@ -243,3 +250,16 @@ def schema() -> None:
     from scanner.schema_doc import schema_markdown
 
     click.echo(schema_markdown(), nl=False)
+
+
+@main.group()
+def db() -> None:
+    """The inventory database: upgrade its schema, remove old scans."""
+
+
+@db.command()
+@config_option
+def upgrade(config_path: Path) -> None:
+    """Upgrade the database schema in place to this version (an empty database gets the whole schema)."""
+    config = load_config(config_path)
+    err.print(create_schema(connect(config.database), TABLES), highlight=False)

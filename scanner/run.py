@@ -95,7 +95,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
         register, register_text = load_register(config.register_path, set(all_controls()))
     connectors = _connectors(config)
     engine = connect(config.database)
-    create_schema(engine, TABLES)
+    log.info(create_schema(engine, TABLES))
     load_reference(engine)
     scan_id = _start(engine, config, config_path, register_text)
     writer, status = Writer(engine, scan_id), "failed"
