@@ -28,6 +28,7 @@ from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
+from reports.diff import diff_scans, diff_text, scan_pair
 from reports.write import write_report
 from scanner.config import PACKS, Config, load_config
 
@@ -263,3 +264,20 @@ def upgrade(config_path: Path) -> None:
     """Upgrade the database schema in place to this version (an empty database gets the whole schema)."""
     config = load_config(config_path)
     err.print(create_schema(connect(config.database), TABLES), highlight=False)
+
+
+@main.command()
+@config_option
+@click.option("--from", "before", type=int, help="Earlier scan id (default: the organisation's finished scan before --to).")
+@click.option("--to", "after", type=int, help="Later scan id (default: the organisation's latest finished scan).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def diff(config_path: Path, before: int | None, after: int | None, fmt: str, lang: str) -> None:
+    """What changed between two scans: findings new, resolved or with another status (matched by key)."""
+    config = load_config(config_path)
+    engine = _readonly(config)
+    result = diff_scans(engine, *scan_pair(engine, config.organisation.name, before, after))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(diff_text(result, lang), nl=False)
