@@ -9,6 +9,7 @@ import csv
 import json
 import logging
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ from findings.packs import Check, load_packs, parameters
 from inventory.db import connect, connect_readonly
 from inventory.errors import UserError
 from inventory.migrations import SchemaError, check_schema, create_schema
+from inventory.retention import prune, scans_to_prune
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
@@ -264,6 +266,25 @@ def upgrade(config_path: Path) -> None:
     """Upgrade the database schema in place to this version (an empty database gets the whole schema)."""
     config = load_config(config_path)
     err.print(create_schema(connect(config.database), TABLES), highlight=False)
+
+
+@db.command(name="prune")
+@config_option
+@click.option("--keep", type=click.IntRange(min=1), metavar="N", help="Keep the organisation's N newest finished scans.")
+@click.option("--older-than", type=click.IntRange(min=1), metavar="DAYS", help="Remove its scans started more than DAYS days ago.")
+def prune_scans(config_path: Path, keep: int | None, older_than: int | None) -> None:
+    """Remove the organisation's old scans and every row that belongs to them, in one transaction."""
+    if (keep is None) == (older_than is None):
+        raise UserError("db prune: give either --keep N or --older-than DAYS")
+    config = load_config(config_path)
+    _readonly(config).dispose()  # the database exists and has this version's schema
+    engine = connect(config.database)
+    started_before = datetime.now(UTC) - timedelta(days=older_than) if older_than else None
+    scan_ids = scans_to_prune(engine, config.organisation.name, keep, started_before)
+    removed = prune(engine, scan_ids)
+    counts = ", ".join(f"{n} {table}" for table, n in removed.items())
+    err.print(f"removed {len(scan_ids)} scan(s) of {config.organisation.name}" + (f": {counts}" if counts else ""),
+              highlight=False)
 
 
 @main.command()
