@@ -98,11 +98,13 @@ def test_diff_lists_exactly_the_removed_added_and_changed_findings(scans):
 
 def test_keys_are_stable_across_scans(scans):
     engine, _, (first, second, _) = scans
-    assert findings_on(engine, first, UNCHANGED) == findings_on(engine, second, UNCHANGED) != set()
+    sql = "select f.key from finding f join resource r on r.id = f.resource_id where f.scan_id = :s and r.uid = :u"
     with engine.connect() as conn:
+        stored = [set(conn.execute(text(sql), {"s": s, "u": UNCHANGED}).scalars()) for s in (first, second)]
         keys = conn.execute(text("select scan_id, count(*), count(key), count(distinct key) from finding "
                                  "where scan_id in (:a, :b) and resource_id is not null group by scan_id"),
                             {"a": first, "b": second}).all()
+    assert stored[0] == stored[1] == findings_on(engine, first, UNCHANGED) != set()
     assert all(total == keyed == distinct for _, total, keyed, distinct in keys)
 
 
