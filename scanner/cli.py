@@ -51,12 +51,14 @@ def _logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _readonly(config: Config):
+def _readonly(config: Config, any_version: bool = False):
+    """The database opened read-only; unless ``any_version``, it must have this version's schema."""
     try:
         engine = connect_readonly(config.database)
     except FileNotFoundError as exc:
         raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
-    check_schema(engine)
+    if not any_version:
+        check_schema(engine)
     return engine
 
 
@@ -179,7 +181,7 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def query(config_path: Path, sql: str, fmt: str) -> None:
     """Run read-only SQL on the inventory (the database is opened read-only)."""
-    engine = _readonly(load_config(config_path))
+    engine = _readonly(load_config(config_path), any_version=True)
     with engine.connect() as conn:
         result = conn.exec_driver_sql(sql)
         columns = list(result.keys())
@@ -204,7 +206,7 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
 def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int | None) -> None:
     """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from."""
-    engine = _readonly(load_config(config_path))
+    engine = _readonly(load_config(config_path), any_version=True)
     scan_id = _scan_id(engine, scan_id)
     with engine.connect() as conn:
         source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,

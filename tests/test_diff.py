@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from findings.packs import load_packs
 from reports.data import REPORT_SCHEMA_VERSION
-from reports.diff import diff_scans
+from reports.diff import changes_since_previous, diff_scans
 from scanner.cli import main
 from tests.checks.golden import AWS, golden_estate, resource, security_service
 from tests.support import add_scan, judge, new_inventory, store
@@ -168,3 +168,11 @@ def test_json_and_csv_reports_carry_the_key_and_the_schema_version(scans, tmp_pa
     with out.open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["key"] for r in rows] == [f["key"] for f in report["findings"]]
+
+
+def test_changes_since_previous_compares_with_the_organisations_scan_before(scans):
+    engine, _, (first, second, other) = scans
+    since = changes_since_previous(engine, second)
+    assert (since.before["id"], since.after["id"]) == (first, second)
+    assert since.as_dict() == diff_scans(engine, first, second).as_dict() and since.changed
+    assert changes_since_previous(engine, first) is None and changes_since_previous(engine, other) is None

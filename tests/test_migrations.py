@@ -188,6 +188,18 @@ def test_reading_an_old_database_asks_for_an_upgrade_and_db_upgrade_does_it(tmp_
     assert result.exit_code == 0 and len(result.output.splitlines()) == 258
 
 
+def test_auditors_query_and_rerun_checks_on_an_old_database_as_it_is(tmp_path):
+    path = release_db(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "sqlite:///{path}"\n')
+    result = CliRunner().invoke(main, ["query", "--config", str(config), "--format", "csv", "select count(*) from finding"])
+    assert result.exit_code == 0 and result.output.splitlines()[1] == "258"
+    result = CliRunner().invoke(main, ["check", "--config", str(config), "register_risk"])
+    assert result.exit_code == 0 and len(result.output.splitlines()) >= 3
+    with connect(f"sqlite:///{path}").connect() as conn:
+        assert "alembic_version" not in inspect(conn).get_table_names()
+
+
 def test_tables_that_are_not_wolkenwacht_0_1_0_are_refused(tmp_path):
     path = release_db(tmp_path)
     engine = connect(f"sqlite:///{path}")
