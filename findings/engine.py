@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import Connection, Engine, text
 
 from findings.packs import Check, Control, Pack, load_checks, parameters
-from inventory.db import Writer
+from inventory.db import Writer, set_finding_keys
 from inventory.rows import CheckSource, Finding, PackControl
 from inventory.vocabulary import STATUSES
 from policies import ROOT
@@ -154,6 +154,7 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
                                    severity=control.severity, message=control.manual))
     writer.flush()
     _apply_rules(engine, packs, params)
+    set_finding_keys(engine, params.scan_id)
     with engine.connect() as conn:
         return dict(conn.execute(text("select status, count(*) from finding where scan_id = :s group by status"),
                                  {"s": params.scan_id}).all())

@@ -1,7 +1,6 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -12,12 +11,8 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
-from sqlmodel import SQLModel
 
-from inventory import tables
-
-CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
-                        if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__"))
+from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
 
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
@@ -59,16 +54,20 @@ def connect_readonly(url: str) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> None:
-    """Create the core tables, the given sources' own tables, and the auditor views."""
-    core = [t for t in SQLModel.metadata.sorted_tables if t.name in CORE_TABLES]
-    SQLModel.metadata.create_all(engine, tables=core + [t.__table__ for t in source_tables])
-    views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
+# The finding key: the same for the same control, check and subject in every scan (README, "Finding key").
+# Migration 0002 fills it with this expression for the scans of earlier versions.
+FINDING_KEY = text("""
+update finding set key = control_id || '|' || coalesce(check_id, '') || '|' || coalesce(
+  (select r.provider || '|' || r.account_id || '|' || r.uid from resource r where r.id = finding.resource_id),
+  coalesce(provider, '') || '|' || coalesce(account_id, '') || '|')
+where scan_id = :scan_id
+""")
+
+
+def set_finding_keys(engine: Engine, scan_id: int) -> None:
+    """Give every finding of the scan its key (after the checks and rules have written them)."""
     with engine.begin() as conn:
-        for statement in filter(str.strip, re.sub(r"--[^\n]*", "", views).split(";")):
-            conn.execute(text(statement))
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(GRANT_CIO_VIEWS))  # the views were just recreated, and their grants with them
+        conn.execute(FINDING_KEY, {"scan_id": scan_id})
 
 
 @dataclass(frozen=True)
@@ -158,12 +157,6 @@ class Writer:
             self._flush(row_type)
 
 
-CIO_ROLE = "wolkenwacht_cio"  # docs/postgresql.md: the role limited to the consolidated views
-GRANT_CIO_VIEWS = f"""do $$ begin
-  if exists (select 1 from pg_roles where rolname = '{CIO_ROLE}') then
-    grant select on latest_estate_scan, cio_service, cio_supplier to {CIO_ROLE};
-  end if;
-end $$"""
 SCHEMA_LOCK = 0x776F6C6B  # the PostgreSQL advisory lock key of schema changes and reference loads ("wolk")
 
 

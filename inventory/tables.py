@@ -317,7 +317,8 @@ class Finding(SQLModel, table=True):
 
     __table_args__ = (Index("ix_finding_scan", "scan_id", "control_id", "status"),
                       Index("ix_finding_account_level", "scan_id", sqlite_where=text("resource_id is null"),
-                            postgresql_where=text("resource_id is null")))
+                            postgresql_where=text("resource_id is null")),
+                      Index("ix_finding_key", "key", "scan_id"))
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
     pack: str
@@ -334,3 +335,6 @@ class Finding(SQLModel, table=True):
     explain_id: int | None = Field(default=None, foreign_key="register_explain.id",
                                    description="comply-or-explain entry that covers an 'explained' finding")
     evidence: Any = jsonb("what the check observed: the extra columns its SQL returned")
+    key: str | None = Field(default=None, description=(
+        "the same for the same control, check and subject in every scan: control|check|provider|account|resource uid "
+        "(uid empty for account-level findings; provider and account empty for organisation-level ones)"))

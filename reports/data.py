@@ -15,6 +15,9 @@ from inventory.tables import Account, Collection, FactResource, Finding, PackCon
 from inventory.vocabulary import SEVERITIES
 
 LANGS = ("nl", "en")
+# Version of the JSON report's layout. 1: release 0.1.0 (no schema_version field); 2: adds
+# schema_version and each finding's key. Raise it when a field changes or goes; adding one keeps it.
+REPORT_SCHEMA_VERSION = 2
 STREAM_BATCH = 1000
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
@@ -23,7 +26,7 @@ _COLUMNS = {
     "id": _f.c.id, "pack": _f.c.pack, "control_id": _f.c.control_id, "check_id": _f.c.check_id,
     "status": _f.c.status, "check_status": _f.c.check_status, "severity": _f.c.severity,
     "message": _f.c.message, "deadline": _f.c.deadline, "provider": _f.c.provider,
-    "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence,
+    "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence, "key": _f.c.key,
     "account_name": _a.c.name,
     "title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
     "section": _c.c.section, "quote": _c.c.quote,
@@ -98,6 +101,7 @@ def finding_dict(row, lang: str) -> dict:
         "citation": None if row["document"] is None else
         {"document": row["document"], "section": row["section"], "quote": row["quote"]},
         "explained_by": explain_dict(row), "check_id": row["check_id"], "check_status": row["check_status"],
+        "key": row["key"],
     }
 
 

@@ -4,12 +4,12 @@ import csv
 import json
 from typing import IO, Any
 
-from reports.data import iso
+from reports.data import REPORT_SCHEMA_VERSION, iso
 
 CSV_COLUMNS = (
     "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
     "provider", "account_id", "region", "country", "resource_type", "resource_uid", "resource_name",
-    "section", "evidence", "document", "check_id", "explained_by",
+    "section", "evidence", "document", "check_id", "explained_by", "key",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,7 +20,8 @@ def dumps(value: Any) -> str:
 
 def write_json(data: dict, out: IO[str]) -> int:
     """Write the report as JSON, one finding at a time; returns the number of findings."""
-    out.write('{"scan": ' + dumps(data["scan"]) + ',\n"collection_errors": ' + dumps(data["collection_errors"]))
+    out.write(f'{{"schema_version": {REPORT_SCHEMA_VERSION},\n"scan": ' + dumps(data["scan"]))
+    out.write(',\n"collection_errors": ' + dumps(data["collection_errors"]))
     out.write(',\n"findings": [')
     count = 0
     for count, finding in enumerate(data["findings"], 1):
@@ -46,7 +47,7 @@ def csv_row(scan_id: int, finding: dict) -> list:
         finding["title"], finding["message"], finding["deadline"], res.get("provider") or acct.get("provider"),
         res.get("account_id") or acct.get("account_id"), res.get("region"), res.get("country"), res.get("type"),
         res.get("uid"), res.get("name"), cite.get("section"), evidence, cite.get("document"),
-        finding["check_id"], explained.get("justification"),
+        finding["check_id"], explained.get("justification"), finding["key"],
     )
     return [csv_cell(v) for v in values]
 

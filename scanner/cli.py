@@ -9,6 +9,7 @@ import csv
 import json
 import logging
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -19,14 +20,17 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.registry import AREAS, MANIFESTS, PROVIDERS
+from connectors.registry import AREAS, MANIFESTS, PROVIDERS, TABLES
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
-from inventory.db import connect_readonly
+from inventory.db import connect, connect_readonly
 from inventory.errors import UserError
+from inventory.migrations import SchemaError, check_schema, create_schema
+from inventory.retention import prune, scans_to_prune
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
+from reports.diff import diff_scans, diff_text, scan_pair
 from reports.write import write_report
 from scanner.config import PACKS, Config, load_config
 
@@ -43,15 +47,19 @@ def _logging(verbose: bool) -> None:
         logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     else:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug"):
+    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _readonly(config: Config):
+def _readonly(config: Config, any_version: bool = False):
+    """The database opened read-only; unless ``any_version``, it must have this version's schema."""
     try:
-        return connect_readonly(config.database)
+        engine = connect_readonly(config.database)
     except FileNotFoundError as exc:
         raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
+    if not any_version:
+        check_schema(engine)
+    return engine
 
 
 def _scan_id(engine, requested: int | None) -> int:
@@ -73,6 +81,9 @@ class Cli(click.Group):
         except SQLAlchemyError as exc:
             first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
             err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
+            sys.exit(3)
+        except SchemaError as exc:
+            err.print(f"[red]database error:[/] {escape(str(exc))}", highlight=False)
             sys.exit(3)
 
 
@@ -170,7 +181,7 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def query(config_path: Path, sql: str, fmt: str) -> None:
     """Run read-only SQL on the inventory (the database is opened read-only)."""
-    engine = _readonly(load_config(config_path))
+    engine = _readonly(load_config(config_path), any_version=True)
     with engine.connect() as conn:
         result = conn.exec_driver_sql(sql)
         columns = list(result.keys())
@@ -195,7 +206,7 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
 def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int | None) -> None:
     """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from."""
-    engine = _readonly(load_config(config_path))
+    engine = _readonly(load_config(config_path), any_version=True)
     scan_id = _scan_id(engine, scan_id)
     with engine.connect() as conn:
         source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,
@@ -258,3 +269,52 @@ def permissions(provider: str | None) -> None:
             for permission in manifest.permissions:
                 calls = sorted({c.call for c in manifest.calls if c.permission == permission}) or ["*"]
                 click.echo(f"{manifest.provider}\t{permission}\t{' '.join(calls)}")
+
+
+@main.group()
+def db() -> None:
+    """The inventory database: upgrade its schema, remove old scans."""
+
+
+@db.command()
+@config_option
+def upgrade(config_path: Path) -> None:
+    """Upgrade the database schema in place to this version (an empty database gets the whole schema)."""
+    config = load_config(config_path)
+    err.print(create_schema(connect(config.database), TABLES), highlight=False)
+
+
+@db.command(name="prune")
+@config_option
+@click.option("--keep", type=click.IntRange(min=1), metavar="N", help="Keep the organisation's N newest finished scans.")
+@click.option("--older-than", type=click.IntRange(min=1), metavar="DAYS", help="Remove its scans started more than DAYS days ago.")
+def prune_scans(config_path: Path, keep: int | None, older_than: int | None) -> None:
+    """Remove the organisation's old scans and every row that belongs to them, in one transaction."""
+    if (keep is None) == (older_than is None):
+        raise UserError("db prune: give either --keep N or --older-than DAYS")
+    config = load_config(config_path)
+    _readonly(config).dispose()  # the database exists and has this version's schema
+    engine = connect(config.database)
+    started_before = datetime.now(UTC) - timedelta(days=older_than) if older_than else None
+    scan_ids = scans_to_prune(engine, config.organisation.name, keep, started_before)
+    removed = prune(engine, scan_ids)
+    counts = ", ".join(f"{n} {table}" for table, n in removed.items())
+    err.print(f"removed {len(scan_ids)} scan(s) of {config.organisation.name}" + (f": {counts}" if counts else ""),
+              highlight=False)
+
+
+@main.command()
+@config_option
+@click.option("--from", "before", type=int, help="Earlier scan id (default: the organisation's finished scan before --to).")
+@click.option("--to", "after", type=int, help="Later scan id (default: the organisation's latest finished scan).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def diff(config_path: Path, before: int | None, after: int | None, fmt: str, lang: str) -> None:
+    """What changed between two scans: findings new, resolved or with another status (matched by key)."""
+    config = load_config(config_path)
+    engine = _readonly(config)
+    result = diff_scans(engine, *scan_pair(engine, config.organisation.name, before, after))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(diff_text(result, lang), nl=False)

@@ -98,7 +98,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     connectors = _connectors(config)
     engine = connect(config.database)
     with schema_lock(engine):  # scans of other estates may start at the same moment
-        create_schema(engine, TABLES)
+        log.info(create_schema(engine, TABLES))
         load_reference(engine)
     scan_id = _start(engine, config, config_path, register_text)
     writer, status = Writer(engine, scan_id), "failed"

@@ -1,0 +1,45 @@
+"""Retention: remove an organisation's old scans with every row that belongs to them, in one transaction."""
+
+from datetime import datetime
+
+from sqlalchemy import Engine, MetaData, bindparam, delete, select
+
+from inventory.tables import Scan
+
+_s = Scan.__table__
+
+
+def scans_to_prune(engine: Engine, organisation: str | None, keep: int | None = None,
+                   started_before: datetime | None = None) -> list[int]:
+    """The organisation's scans older than its ``keep`` newest finished ones, or started before the moment.
+
+    A scan newer than the kept ones (one that is still running) is never chosen."""
+    where = [_s.c.organisation_name.is_not_distinct_from(organisation)]
+    with engine.connect() as conn:
+        if keep is not None:
+            kept = conn.execute(select(_s.c.id).where(*where, _s.c.finished_at.is_not(None))
+                                .order_by(_s.c.id.desc()).limit(keep)).scalars().all()
+            if len(kept) < keep:
+                return []
+            where.append(_s.c.id < min(kept))
+        if started_before is not None:
+            where.append(_s.c.started_at < started_before)
+        return conn.execute(select(_s.c.id).where(*where).order_by(_s.c.id)).scalars().all()
+
+
+def prune(engine: Engine, scan_ids: list[int]) -> dict[str, int]:
+    """Delete the scans and every row that carries their scan_id (sources' tables too); rows removed per table."""
+    removed: dict[str, int] = {}
+    if not scan_ids:
+        return removed
+    with engine.begin() as conn:
+        schema = MetaData()
+        schema.reflect(conn)  # the database's own tables, whichever sources wrote them
+        for table in reversed(schema.sorted_tables):  # rows that point to others go first
+            column = table.c.id if table.name == "scan" else table.c.get("scan_id")
+            if column is None:
+                continue
+            result = conn.execute(delete(table).where(column.in_(bindparam("ids", expanding=True))), {"ids": scan_ids})
+            if result.rowcount:
+                removed[table.name] = result.rowcount
+    return removed

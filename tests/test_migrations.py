@@ -1,0 +1,258 @@
+"""Schema migrations: a database of every released schema upgrades to this version with nothing lost,
+and the migrations build exactly the schema the table models describe, on SQLite and PostgreSQL."""
+
+import glob
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import create_engine, inspect, select, text
+
+from connectors.registry import TABLES
+from findings.engine import Params, run_check
+from findings.packs import Check
+from inventory import migrations
+from inventory.db import connect, create_schema
+from inventory.migrations import BASELINE, SchemaError, head, metadata
+from scanner.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "db"
+VIEWS = {"latest_scan", "latest_estate_scan", "latest_resource", "latest_finding", "region_location", "resource_location",
+         "cio_service", "cio_supplier"}
+
+
+@pytest.fixture(scope="module")
+def postgres_server():
+    """A throwaway PostgreSQL server on loopback (Debian's postgresql package); returns a function
+    that creates a database and gives its URL. It runs as user postgres when the tests run as root."""
+    bindir = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
+    assert bindir, "PostgreSQL server binaries not found: apt-get install postgresql"
+    home = Path(tempfile.mkdtemp(prefix="wolkenwacht-pg-"))
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(home, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = home / "data"
+    subprocess.run([*as_user, f"{bindir}/initdb", "-D", str(data), "-U", "wolkenwacht", "--auth=trust", "-E", "UTF8"],
+                   check=True, capture_output=True)
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {home} -c fsync=off"
+    subprocess.run([*as_user, f"{bindir}/pg_ctl", "-D", str(data), "-o", options, "-l", str(home / "log"), "-w", "start"],
+                   check=True, capture_output=True)
+    admin = create_engine(f"postgresql+psycopg://wolkenwacht@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT")
+
+    def new_database(name: str) -> str:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"create database {name}")
+        return f"postgresql+psycopg://wolkenwacht@127.0.0.1:{port}/{name}"
+
+    try:
+        yield new_database
+    finally:
+        admin.dispose()
+        subprocess.run([*as_user, f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def release_db(tmp_path: Path, version: str = "0.1.0") -> Path:
+    """A copy of the database written by a released version (tests/fixtures/db/<version>.sqlite.gz)."""
+    path = tmp_path / f"{version}.db"
+    with gzip.open(FIXTURES / f"{version}.sqlite.gz") as packed, path.open("wb") as out:
+        shutil.copyfileobj(packed, out)
+    return path
+
+
+def snapshot(engine) -> dict[str, Counter]:
+    """Every row of every table, as a multiset per table (columns by name, so added columns are left out)."""
+    with engine.connect() as conn:
+        names = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        return {t: Counter(tuple(sorted((k, hashable(v)) for k, v in row.items()))
+                           for row in conn.exec_driver_sql(f'select * from "{t}"').mappings()) for t in names}
+
+
+def hashable(value):
+    """JSON values (PostgreSQL hands them over parsed) as sorted JSON text."""
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+
+
+def without(rows: Counter, column: str) -> Counter:
+    return Counter(tuple(item for item in row if item[0] != column) for row in rows.elements())
+
+
+def differences(conn, source_tables=TABLES) -> list:
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return compare_metadata(context, metadata(source_tables))
+
+
+def test_the_0_1_0_database_upgrades_with_nothing_lost(tmp_path):
+    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    before = snapshot(engine)
+    assert sum(map(len, before.values())) > 1000 and len(before["finding"]) == 258
+    assert create_schema(engine, TABLES) == f"database schema upgraded from version {BASELINE} to {head()}"
+    after = snapshot(engine)
+    assert after.keys() == before.keys()
+    for table, rows in before.items():
+        assert (without(after[table], "key") if table == "finding" else after[table]) == rows, table
+    with engine.connect() as conn:
+        assert not differences(conn)
+        assert {v for v in inspect(conn).get_view_names()} == VIEWS
+        assert conn.exec_driver_sql("select count(*) from latest_finding").scalar_one() == 258
+        assert conn.exec_driver_sql("select count(*) from finding where key is null").scalar_one() == 0
+    assert create_schema(engine, TABLES) == f"database schema is at version {head()}"
+
+
+def test_findings_of_the_0_1_0_database_can_be_rerun_after_the_upgrade(tmp_path):
+    """Each check's stored SQL, re-run on the upgraded database, gives the rows its findings came from."""
+    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    create_schema(engine, TABLES)
+    with engine.connect() as conn:
+        scan = conn.exec_driver_sql("select id, started_at, organisation_profile from scan").one()
+        sources = {s.check_id: s for s in conn.exec_driver_sql(
+            "select check_id, sql, providers from check_source where scan_id = ?", (scan.id,))}
+        judged = conn.exec_driver_sql(  # rule error_added's own findings (check_status error) came from no check row
+            "select check_id, control_id, provider, account_id, resource_id, check_status from finding "
+            "where scan_id = ? and check_id is not null and not (check_status = 'error' and message like 'Not observed:%')",
+            (scan.id,)).all()
+    params = Params(scan_id=scan.id, scan_date=date.fromisoformat(scan.started_at[:10]), profile=scan.organisation_profile)
+    pairs = {(row.check_id, row.control_id) for row in judged}
+    assert len(pairs) > 30
+    for check_id, control_id in sorted(pairs):
+        source = sources[check_id]
+        check = Check(id=check_id, description="", providers=tuple(filter(None, source.providers.split(";"))), sql=source.sql)
+        rerun = Counter((r["provider"], r["account_id"], r["resource_id"], r["status"])
+                        for r in run_check(engine, check, params, control_id))
+        found = Counter(tuple(row[2:]) for row in judged if (row.check_id, row.control_id) == (check_id, control_id))
+        assert rerun == found, (check_id, control_id)
+
+
+def test_a_fresh_database_gets_the_schema_of_the_baseline_plus_every_migration(tmp_path):
+    """create_all (fresh databases) and the migrations (upgraded ones) must give the same schema."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    with engine.begin() as conn:
+        command.upgrade(migrations._config(conn), "head")
+        assert not differences(conn)
+    fresh = connect(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert create_schema(fresh, TABLES) == f"database schema created at version {head()}"
+    with fresh.connect() as conn:
+        assert not differences(conn)
+        assert set(inspect(conn).get_view_names()) == VIEWS
+
+
+def test_a_change_without_its_migration_is_noticed(tmp_path):
+    """The comparison above can fail: a model column the migrations do not create shows up."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    with engine.begin() as conn:
+        command.upgrade(migrations._config(conn), BASELINE)
+        assert [d[0] for d in differences(conn) if d[0] != "add_index"] == ["add_column"]
+
+
+def test_a_newer_database_is_refused_with_one_line(tmp_path):
+    path = release_db(tmp_path)
+    engine = connect(f"sqlite:///{path}")
+    create_schema(engine, TABLES)
+    with engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '9999'"))
+    with pytest.raises(SchemaError, match="newer than this Wolkenwacht"):
+        create_schema(engine, TABLES)
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "sqlite:///{path}"\n')
+    for args in (["db", "upgrade"], ["findings"]):
+        result = CliRunner().invoke(main, [*args, "--config", str(config)])
+        shown = " ".join(result.output.split())  # the console may wrap the line at its width
+        assert result.exit_code == 3, result.output
+        assert shown == ("database error: the database has schema version 9999, newer than this Wolkenwacht knows "
+                         f"(up to {head()}): use a newer Wolkenwacht")
+
+
+def test_reading_an_old_database_asks_for_an_upgrade_and_db_upgrade_does_it(tmp_path):
+    path = release_db(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "sqlite:///{path}"\n')
+    result = CliRunner().invoke(main, ["findings", "--config", str(config)])
+    assert result.exit_code == 3 and "run 'wolkenwacht db upgrade' first" in " ".join(result.output.split())
+    result = CliRunner().invoke(main, ["db", "upgrade", "--config", str(config)])
+    assert result.exit_code == 0 and f"upgraded from version {BASELINE} to {head()}" in " ".join(result.output.split())
+    result = CliRunner().invoke(main, ["findings", "--json", "--config", str(config)])
+    assert result.exit_code == 0 and len(result.output.splitlines()) == 258
+
+
+def test_auditors_query_and_rerun_checks_on_an_old_database_as_it_is(tmp_path):
+    path = release_db(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "sqlite:///{path}"\n')
+    result = CliRunner().invoke(main, ["query", "--config", str(config), "--format", "csv", "select count(*) from finding"])
+    assert result.exit_code == 0 and result.output.splitlines()[1] == "258"
+    result = CliRunner().invoke(main, ["check", "--config", str(config), "register_risk"])
+    assert result.exit_code == 0 and len(result.output.splitlines()) >= 3
+    with connect(f"sqlite:///{path}").connect() as conn:
+        assert "alembic_version" not in inspect(conn).get_table_names()
+
+
+def test_tables_that_are_not_wolkenwacht_0_1_0_are_refused(tmp_path):
+    path = release_db(tmp_path)
+    engine = connect(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("alter table scan drop column register_toml")
+    with pytest.raises(SchemaError, match="table scan does not match Wolkenwacht 0.1.0"):
+        create_schema(engine, TABLES)
+    with engine.connect() as conn:
+        assert "alembic_version" not in inspect(conn).get_table_names()
+
+
+def test_postgresql_upgrades_a_0_1_0_database_and_matches_the_models(tmp_path, postgres_server):
+    """The 0.1.0 fixture's rows, loaded into a 0.1.0 schema on PostgreSQL, upgrade like on SQLite."""
+    sqlite = connect(f"sqlite:///{release_db(tmp_path)}")
+    pg = connect(postgres_server("upgrade"))
+    with pg.begin() as conn:
+        command.upgrade(migrations._config(conn), BASELINE)
+        conn.exec_driver_sql("drop table alembic_version")  # 0.1.0 had no version table
+    copy_rows(sqlite, pg)
+    before = snapshot(pg)
+    assert create_schema(pg, TABLES) == f"database schema upgraded from version {BASELINE} to {head()}"
+    after = snapshot(pg)
+    for table, rows in before.items():
+        assert (without(after[table], "key") if table == "finding" else after[table]) == rows, table
+    create_schema(sqlite, TABLES)
+    keys = "select key from finding order by id"
+    with pg.connect() as pconn, sqlite.connect() as sconn:
+        assert not differences(pconn)
+        assert set(inspect(pconn).get_view_names()) == VIEWS
+        pg_keys = pconn.exec_driver_sql(keys).scalars().all()
+        assert len(pg_keys) == 258 and None not in pg_keys and pg_keys == sconn.exec_driver_sql(keys).scalars().all()
+
+
+def test_postgresql_fresh_schema_equals_the_migrations(postgres_server):
+    migrated = create_engine(postgres_server("migrated"))
+    with migrated.begin() as conn:
+        command.upgrade(migrations._config(conn), "head")
+        assert not differences(conn)
+    fresh = connect(postgres_server("fresh"))
+    assert create_schema(fresh, TABLES) == f"database schema created at version {head()}"
+    with fresh.connect() as conn:
+        assert not differences(conn)
+
+
+def copy_rows(source, target) -> None:
+    """Copy every row from a 0.1.0 database to another, parents first (the columns 0.1.0 has), then the id sequences."""
+    with source.connect() as src, target.begin() as dst:
+        for table in metadata(TABLES).sorted_tables:
+            present = {c["name"] for c in inspect(src).get_columns(table.name)}
+            rows = [dict(r) for r in src.execute(select(*(c for c in table.c if c.name in present))).mappings()]
+            if not rows:
+                continue
+            dst.execute(table.insert(), rows)
+            if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+                dst.exec_driver_sql(f"select setval(pg_get_serial_sequence('{table.name}', 'id'), (select max(id) from {table.name}))")
