@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # The database-facing tests, run a second time on a PostgreSQL server the run starts itself.
-DATABASE_TESTS := tests/checks tests/reports tests/test_rows.py
+DATABASE_TESTS := tests/checks tests/reports tests/test_rows.py tests/test_diff.py
 
 .PHONY: install system-packages demo test bench schema clean
 
