@@ -1,21 +1,27 @@
 """`wolkenwacht demo`: scan a fictional ministry's estate served by local emulators.
 
-AWS is served by moto server (the optional extra ``wolkenwacht[demo]``); Microsoft 365,
-on-premises Exchange and SharePoint, Azure and GCP by the emulators in ``scanner/demo/emulators``,
-which speak the documented wire formats. All listen on 127.0.0.1: nothing leaves this machine.
-What the emulators print or log goes to ``emulators.log`` in the output folder, so the terminal
-shows what a real scan shows.
+AWS is served by moto server (the optional extra ``wolkenwacht[demo]``) in a process of its own;
+Microsoft 365, on-premises Exchange and SharePoint, Azure and GCP by the emulators in
+``scanner/demo/emulators``, which speak the documented wire formats. All listen on 127.0.0.1:
+nothing leaves this machine. What the emulators print or log goes to ``emulators.log`` in the
+output folder, so the terminal shows what a real scan shows.
 """
 
 import json
 import logging
 import os
+import socket
+import subprocess
+import sys
+import time
 import tomllib
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, redirect_stdout
+from contextlib import ExitStack, contextmanager
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from sqlalchemy import select
@@ -30,7 +36,7 @@ from scanner.demo.aws_estate import build_aws_estate
 
 HERE = Path(__file__).parent
 LOG = "emulators.log"
-EMULATOR_LOGGERS = ("werkzeug", "moto", "scanner.demo.emulators")
+MOTO_START_SECONDS = 120
 MOTO_GAPS = (("detective:", ""), ("macie2:", "cn-"))  # (call prefix, region prefix) moto server does not answer
 
 
@@ -39,16 +45,16 @@ def messages(lang: str) -> dict[str, str]:
     return tomllib.loads((HERE / "messages.toml").read_text(encoding="utf-8"))[lang]
 
 
-def _log_to_file(stack: ExitStack, path: Path) -> None:
-    """Send what the emulators log (and what moto prints) to ``path`` until ``stack`` closes."""
+def _log_to_file(stack: ExitStack, path: Path) -> TextIO:
+    """Send what the emulators log to ``path`` until ``stack`` closes; returns the open file."""
     stream = stack.enter_context(path.open("w", encoding="utf-8"))
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for logger in map(logging.getLogger, EMULATOR_LOGGERS):
-        stack.callback(_restore, logger, logger.handlers, logger.propagate, logger.level)
-        logger.handlers, logger.propagate = [handler], False
-        logger.setLevel(logging.INFO)
-    stack.enter_context(redirect_stdout(stream))  # moto prints, for instance, calls it has no backend for
+    logger = logging.getLogger("scanner.demo.emulators")
+    stack.callback(_restore, logger, logger.handlers, logger.propagate, logger.level)
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    return stream
 
 
 def _restore(logger: logging.Logger, handlers: list, propagate: bool, level: int) -> None:
@@ -56,16 +62,32 @@ def _restore(logger: logging.Logger, handlers: list, propagate: bool, level: int
     logger.setLevel(level)
 
 
-def _start_moto(stack: ExitStack) -> str:
-    from moto.server import ThreadedMotoServer
+def _start_moto(stack: ExitStack, log: TextIO | None = None) -> str:
+    """moto server in a process of its own on 127.0.0.1, printing to ``log`` (default: nowhere); returns its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdin=subprocess.DEVNULL, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    stack.callback(_stop, server)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + MOTO_START_SECONDS
+    while True:
+        try:  # a clean estate, and the sign that the server is up
+            urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
+            return url
+        except urllib.error.URLError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"moto server did not start on {url}") from None
+            time.sleep(0.2)
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    stack.callback(server.stop)
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()  # a clean estate
-    return url
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _start_emulators(stack: ExitStack) -> str:
@@ -100,8 +122,7 @@ def demo_estate(output_dir: Path, lang: str) -> Iterator[Path]:
     (output_dir / "register.toml").write_text((HERE / "register.toml").read_text(encoding="utf-8"), encoding="utf-8")
     config_path = output_dir / "config.toml"
     with ExitStack() as stack:
-        _log_to_file(stack, output_dir / LOG)
-        aws_url = _start_moto(stack)
+        aws_url = _start_moto(stack, _log_to_file(stack, output_dir / LOG))
         build_aws_estate(aws_url)
         config_path.write_text(DEMO_CONFIG.format(aws_url=aws_url) + _start_emulators(stack), encoding="utf-8")
         yield config_path
