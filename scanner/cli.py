@@ -129,10 +129,18 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
-def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses) -> None:
+@click.option("--all-organisations", is_flag=True,
+              help="With --format cio: every organisation in the database, from each estate's newest finished scan.")
+def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses,
+           all_organisations: bool) -> None:
     """Write the findings report (HTML for admins, JSON and CSV for machines, cio for CIO Rijk)."""
     engine = _readonly(load_config(config_path))
-    scan_id = _scan_id(engine, scan_id)
+    if all_organisations:
+        if fmt != "cio" or scan_id is not None:
+            raise UserError("--all-organisations goes with --format cio and without --scan")
+        fmt = "cio-all"
+    else:
+        scan_id = _scan_id(engine, scan_id)
     target = sys.stdout if str(output) == "-" else output
     write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None)
     if target is not sys.stdout:
