@@ -15,13 +15,12 @@ from reports.tabular import write_csv, write_json
 
 
 def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv", "cio"], out: IO[str] | Path,
-                 packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
-                 html_limit: int = 5000) -> None:
+                 packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None) -> None:
     """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file.
 
     Formats: html (admins), json and csv (machines), cio (the notification report for CIO Rijk)."""
     if fmt == "html":
-        write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses, html_limit))
+        write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses))
     elif fmt == "cio":
         write = partial(write_cio, cio_context(engine, scan_id, lang))
     elif fmt in ("json", "csv"):
