@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from inventory.tables import Account, FactResourceCountry, Finding, PackControl
 from inventory.vocabulary import SEVERITIES
-from reports.data import finding_filter
+from reports.data import finding_filter, remediation
 
 WORST_FIRST = ("fail", "error", "transition", "manual", "explained", "pass", "not_applicable")
 NOT_PASSING = ("fail", "error", "transition", "manual", "explained")
@@ -136,9 +136,10 @@ def pass_counts(engine: Engine, scan_id: int, packs: list[str] | None, lang: str
 
 
 def control_info(engine: Engine, scan_id: int, lang: str) -> dict[str, dict]:
-    """Per ``pack|control_id``: title and citation, shown once per control rather than per finding."""
+    """Per ``pack|control_id``: title, citation and remediation, sent once per control rather than per finding."""
     title = _c.c.title_en if lang == "en" else _c.c.title_nl
-    stmt = select(_c.c.pack, _c.c.control_id, title, _c.c.document, _c.c.section, _c.c.quote).where(_c.c.scan_id == scan_id)
+    stmt = (select(_c.c.pack, _c.c.control_id, title, _c.c.document, _c.c.section, _c.c.quote, _c.c.remediation)
+            .where(_c.c.scan_id == scan_id))
     with engine.connect() as conn:
-        return {f"{p}|{cid}": {"title": t, "document": doc, "section": sec, "quote": q}
-                for p, cid, t, doc, sec, q in conn.execute(stmt)}
+        return {f"{p}|{cid}": {"title": t, "document": doc, "section": sec, "quote": q, "remediation": remediation(fix, lang)}
+                for p, cid, t, doc, sec, q, fix in conn.execute(stmt)}

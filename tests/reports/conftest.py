@@ -45,9 +45,18 @@ class Inventory:
         return next((k, f) for k, f in self.findings.items() if f.id == finding_id)
 
 
+REMEDIATION = {
+    "nl": "Verplaats de resource naar een regio in de EER.", "en": "Move the resource to a region in the EEA.",
+    "links": ["https://example.org/eea"],
+    "providers": {"aws": {"nl": "Beperk regio's met een service control policy.", "en": "Restrict regions with a service control policy.",
+                          "links": ["https://example.org/aws-scp"]}},
+}
+
+
 def _control(scan_id, pack, cid, nl, en, severity, document, section, quote):
     return PackControl(scan_id=scan_id, pack=pack, control_id=cid, title_nl=nl, title_en=en, severity=severity,
-                       document=document, section=section, quote=quote, checks=cid.lower())
+                       document=document, section=section, quote=quote, checks=cid.lower(),
+                       remediation=REMEDIATION if cid == "RBC26-EEA" else None)
 
 
 def _resource(scan_id, provider, account, uid, rtype, name, region, tags):
