@@ -79,15 +79,14 @@ def main(argv: list[str] | None = None) -> None:
         engine, scan_id, counts = build(f"sqlite:///{scratch / 'bench.db'}", args.resources, args.seed)
         print(f"{args.resources:,} resources judged in {time.perf_counter() - start:.1f} s; findings: "
               + ", ".join(f"{s} {n:,}" for s, n in sorted(counts.items())))
-        for lang in ("nl",):
-            path = scratch / f"report-{lang}.html"
-            seconds = timed(lambda: write_report(engine, scan_id, "html", path, lang=lang))
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"html written in {seconds:.1f} s, {path.stat().st_size / 2**20:.1f} MiB (peak RSS so far {rss:.0f} MiB)")
-            browser = open_in_chromium(path)
-            print(f"chromium: load {browser['load']:.1f} s ({browser['rows']:,} findings in the table), "
-                  f"search {browser['search']:.2f} s, status filter {browser['filter']:.2f} s, "
-                  f"JS heap {browser['heap_mib']:.0f} MiB")
+        path = scratch / "report.html"
+        seconds = timed(lambda: write_report(engine, scan_id, "html", path))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"html written in {seconds:.1f} s, {path.stat().st_size / 2**20:.1f} MiB (peak RSS so far {rss:.0f} MiB)")
+        browser = open_in_chromium(path)
+        print(f"chromium: load {browser['load']:.1f} s ({browser['rows']:,} findings in the table), "
+              f"search {browser['search']:.2f} s, status filter {browser['filter']:.2f} s, "
+              f"JS heap {browser['heap_mib']:.0f} MiB")
     finally:
         shutil.rmtree(scratch)
 
