@@ -26,7 +26,8 @@ from inventory.errors import UserError
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
-from reports.write import write_report
+from reports.tabular import SEPARATORS
+from reports.write import FORMATS, write_report
 from scanner.config import PACKS, Config, load_config
 
 err = Console(stderr=True)
@@ -110,19 +111,23 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 
 @main.command()
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv", "cio"]), default="html", show_default=True,
-              help="html for admins, json/csv for machines, cio for the CIO Rijk notification report.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="html for admins, json/csv/ocsf (OCSF Compliance Finding JSON lines) for machines, cio for CIO Rijk.")
 @click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write ('-' for stdout).")
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
-def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses) -> None:
-    """Write the findings report (HTML for admins, JSON and CSV for machines, cio for CIO Rijk)."""
+@click.option("--csv-separator", type=click.Choice(SEPARATORS), default=",", show_default=True,
+              help="';' for spreadsheets in a Dutch locale.")
+def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses,
+           csv_separator: str) -> None:
+    """Write the findings report (HTML for admins, JSON, CSV and OCSF for machines, cio for CIO Rijk)."""
     engine = _readonly(load_config(config_path))
     scan_id = _scan_id(engine, scan_id)
     target = sys.stdout if str(output) == "-" else output
-    write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None)
+    write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None,
+                 csv_separator=csv_separator)
     if target is not sys.stdout:
         err.print(f"report written to {output}", highlight=False)
 
