@@ -23,7 +23,7 @@ from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
 from inventory.db import connect_readonly
 from inventory.errors import UserError
-from inventory.tables import CheckSource, Scan
+from inventory.tables import CheckSource, Finding, PackControl, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
 from reports.tabular import SEPARATORS
@@ -192,28 +192,70 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
             out.print(table, markup=False, highlight=False)
 
 
+def _check_ids(conn, scan_id: int) -> dict[str, list[str]]:
+    """The checks stored with a scan and the controls that use each."""
+    ids = conn.execute(select(CheckSource.check_id).where(CheckSource.scan_id == scan_id,
+                                                          CheckSource.check_id.not_like("rule:%"))).scalars().all()
+    controls = conn.execute(select(PackControl.control_id, PackControl.checks).where(PackControl.scan_id == scan_id)).all()
+    return {cid: sorted({c for c, checks in controls if cid in checks.split(";")}) for cid in sorted(ids)}
+
+
 @main.command()
 @config_option
-@click.argument("check_id")
+@click.argument("check_id", required=False)
 @click.option("--control", "control_id", help="The control, for checks that run once per control.")
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
-def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int | None) -> None:
-    """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from."""
+@click.option("--finding", "finding_id", type=int, help="Start from a finding: its scan, check, control and resource.")
+def check(config_path: Path, check_id: str | None, control_id: str | None, scan_id: int | None,
+          finding_id: int | None) -> None:
+    """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from.
+
+    Without CHECK_ID it lists the checks of the scan and their controls; with --finding it re-runs the
+    check behind that finding and prints only that finding's row."""
     engine = _readonly(load_config(config_path))
+    finding = None
+    if finding_id is not None:
+        with engine.connect() as conn:
+            finding = conn.execute(select(Finding).where(Finding.id == finding_id)).first()
+        if finding is None:
+            raise UserError(f"finding {finding_id} not found in the database")
+        check_id, control_id, scan_id = finding.check_id, finding.control_id, finding.scan_id
     scan_id = _scan_id(engine, scan_id)
     with engine.connect() as conn:
+        known = _check_ids(conn, scan_id)
         source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,
                                                         CheckSource.check_id == check_id)).first()
         scan_row = conn.execute(select(Scan.started_at, Scan.organisation_profile).where(Scan.id == scan_id)).one()
+    if check_id is None:
+        for cid, controls in known.items():
+            click.echo(f"{cid}\t{', '.join(controls)}")
+        return
     if source is None:
-        raise UserError(f"check {check_id!r} did not run in scan {scan_id}")
+        raise UserError(f"check {check_id!r} did not run in scan {scan_id}; valid check ids: {', '.join(known)}")
     if "control_id" in parameters(source.sql) and not control_id:
         raise UserError(f"check {check_id!r} runs once per control: name it with --control")
     stored = Check(id=check_id, description="", providers=tuple(filter(None, source.providers.split(";"))),
                    sql=source.sql)
     params = Params(scan_id=scan_id, scan_date=scan_row.started_at.date(), profile=scan_row.organisation_profile)
+    shown = 0
     for row in run_check(engine, stored, params, control_id):
+        if finding is not None and not _same_subject(row, finding):
+            continue
+        shown += 1
         click.echo(json.dumps(row, default=str, ensure_ascii=False))
+    if finding is not None:
+        note = f"finding {finding.id}: {finding.pack} {finding.control_id}, status {finding.status}"
+        if finding.status != finding.check_status:
+            note += f" (the check said {finding.check_status}; a rule made it {finding.status})"
+        err.print(note + ("" if shown else "; no row of the check matches it, so a rule produced it"), highlight=False)
+
+
+def _same_subject(row: dict, finding) -> bool:
+    """Whether a check row judged the finding's resource (or, for an account-level finding, its account)."""
+    resource = row.get("resource_id")
+    if finding.resource_id is not None:
+        return resource is not None and int(resource) == finding.resource_id
+    return resource is None and row.get("provider") == finding.provider and row.get("account_id") == finding.account_id
 
 
 @main.command()
@@ -243,8 +285,9 @@ def demo(output_dir: Path, lang: str) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the inventory schema (tables, columns, descriptions) as Markdown."""
-    from scanner.schema_doc import schema_markdown
+@click.option("--datasette", is_flag=True, help="Datasette metadata JSON instead (datasette wolkenwacht.db -m FILE).")
+def schema(datasette: bool) -> None:
+    """Print the inventory schema (tables, columns, descriptions) as Markdown, or as Datasette metadata."""
+    from scanner.schema_doc import datasette_metadata, schema_markdown
 
-    click.echo(schema_markdown(), nl=False)
+    click.echo(datasette_metadata() if datasette else schema_markdown(), nl=False)

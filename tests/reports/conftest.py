@@ -158,3 +158,11 @@ def inventory(tmp_path) -> Inventory:
                          ok=False, error="later scan error"))
         s.commit()
     return inv
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The demo's folder: a scan of the embedded estate, the database a README reader would query."""
+    from tests.reports.demo import demo_folder
+
+    return demo_folder(tmp_path_factory)
