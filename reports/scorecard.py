@@ -40,8 +40,13 @@ def _rows(grouped: dict[tuple, dict[str, int]], label=lambda key: key[0]) -> lis
 
 
 def _controls(conn, scan_id: int, packs: list[str] | None, lang: str, where: list) -> list[dict]:
-    """Per pack: its document, counts per status, and each control with its counts and worst status."""
+    """Per pack: its document, counts per status, and each control with its counts, worst status and the
+    providers where it fails or was not observed."""
     counts = _grouped(conn, [_f.c.pack, _f.c.control_id], where)
+    where_failing: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for (pack, cid, provider), c in _grouped(conn, [_f.c.pack, _f.c.control_id, _f.c.provider],
+                                             [*where, _f.c.status.in_(FAILING)]).items():
+        where_failing[(pack, cid)][provider or "–"] = sum(c.values())
     title = _c.c.title_en if lang == "en" else _c.c.title_nl
     stmt = select(_c.c.pack, _c.c.control_id, title, _c.c.severity, _c.c.document).where(_c.c.scan_id == scan_id)
     if packs:
@@ -53,7 +58,8 @@ def _controls(conn, scan_id: int, packs: list[str] | None, lang: str, where: lis
         entry = result.setdefault(pack, {"pack": pack, "document": doc, "controls": [], "counts": defaultdict(int)})
         c = counts.get((pack, cid), {})
         entry["controls"].append({"control_id": cid, "title": t or cid, "severity": sev, "counts": c,
-                                  "total": sum(c.values()), "worst": worst(c)})
+                                  "total": sum(c.values()), "worst": worst(c),
+                                  "failing_in": sorted(where_failing[(pack, cid)].items(), key=lambda item: -item[1])})
         for status, n in c.items():
             entry["counts"][status] += n
     for entry in result.values():

@@ -148,6 +148,10 @@ def test_scorecard_counts_each_control_and_its_worst_status(inventory):
             assert page.card[(pack, cid, status)] == str(n), (pack, cid, status)
     worst = {a["data-control"]: a["data-worst"] for t, a in page.tags if t == "tr" and "data-worst" in a}
     assert worst == {"RBC26-EEA": "fail", "RBC26-ENCRYPT": "error", "RBC22-PERSONAL": "pass", "JENV25-CSP-RISK": "fail"}
+    rows = dict(re.findall(r'<tr data-control="([^"]+)"[^>]*>(.*?)</tr>', text, re.S))
+    where = {cid: re.findall(r'<span data-provider="([^"]+)">\1 (\d+)</span>', row) for cid, row in rows.items()}
+    assert where == {"RBC26-EEA": [("aws", "1")], "RBC26-ENCRYPT": [("gcp", "1")], "RBC22-PERSONAL": [],
+                     "JENV25-CSP-RISK": [("aws", "1")]}  # fail or error findings per provider
 
 
 def test_breakdowns_and_charts_count_every_finding(inventory):
