@@ -106,7 +106,8 @@ def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Chec
             writer.add(PackControl(pack=pack.id, control_id=control.id, title_nl=control.title_nl,
                                    title_en=control.title_en, severity=control.severity, document=pack.pack.document,
                                    section=control.section, quote=control.quote, checks=";".join(control.checks),
-                                   classifications=";".join(control.classifications) or None))
+                                   classifications=";".join(control.classifications) or None,
+                                   remediation=control.remediation.model_dump(mode="json")))
     for check in checks.values():
         writer.add(CheckSource(check_id=check.id, sql=check.sql, sha256=check.sha256,
                                requires=";".join(check.requires), providers=";".join(check.providers)))

@@ -12,6 +12,7 @@ import hashlib
 import re
 from datetime import date
 from functools import cache
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -39,6 +40,27 @@ class Check(Frozen):
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
+Url = Annotated[str, Field(pattern=r"^https://[^\s\"<>]+$")]
+Provider = Literal["aws", "azure", "gcp", "m365", "onprem"]
+
+
+class ProviderRemediation(Frozen):
+    """What differs for one provider: its own steps and documentation."""
+
+    nl: str = Field(min_length=20)
+    en: str = Field(min_length=20)
+    links: tuple[Url, ...] = ()
+
+
+class Remediation(Frozen):
+    """What an admin does to comply, in Dutch and English, with per-provider steps and links to their documentation."""
+
+    nl: str = Field(min_length=20)
+    en: str = Field(min_length=20)
+    links: tuple[Url, ...] = ()
+    providers: dict[Provider, ProviderRemediation] = Field(default_factory=dict)
+
+
 class Control(Frozen):
     id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
     title_nl: str = Field(min_length=5, max_length=150)
@@ -53,6 +75,7 @@ class Control(Frozen):
     classifications: tuple[Classification, ...] = Field(
         default=(), description="classifications this control does not allow in public cloud")
     transition: bool = True
+    remediation: Remediation
 
     @model_validator(mode="after")
     def _checks_or_manual(self):

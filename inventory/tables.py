@@ -298,6 +298,7 @@ class PackControl(SQLModel, table=True):
     quote: str = Field(description="verbatim Dutch text the control enforces")
     checks: str = Field(description="semicolon-separated check ids")
     classifications: str | None = Field(default=None, description="semicolon-separated classifications the control does not allow in public cloud")
+    remediation: Any = jsonb("what an admin does to comply: nl, en, links and per-provider nl/en/links (the pack's remediation table)")
 
 
 class CheckSource(SQLModel, table=True):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import IO
 
+from markupsafe import Markup
 from sqlalchemy import Engine, func, select
 
 from inventory.tables import (
@@ -25,7 +26,7 @@ from inventory.tables import (
     Resource,
 )
 from reports.data import STATUS_RANK, check_lang, collection_errors, scan_dict
-from reports.html import environment, inline, strings
+from reports.html import csp_hash, environment, inline, strings
 
 PERSONAL = ("persoonsgegevens", "bijzondere-persoonsgegevens")
 SPECIAL = "bijzondere-persoonsgegevens"
@@ -179,16 +180,32 @@ def control_titles(engine: Engine, scan_id: int, lang: str) -> dict[str, str]:
     return {cid: found.get(cid) or cid for cid in CONTROLS}
 
 
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string that cannot end the string or the style element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;-_()/'" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def page_header(scan: dict, ui: dict) -> str:
+    """Printed page margins: organisation and scan date at the top of every page, page numbers at the bottom."""
+    left = f"{ui['cio']['title']} · {scan['organisation_name'] or ''} · {ui['cio']['scan_date']} {(scan['started_at'] or '')[:10]}"
+    return ("@page { @top-left { content: " + css_string(left) + "; font-size: 8pt; }"
+            " @bottom-right { content: counter(page) \" / \" counter(pages); font-size: 8pt; } }")
+
+
 def cio_context(engine: Engine, scan_id: int, lang: str = "nl") -> dict:
-    """Everything the template needs, built from ``cio_rows``."""
+    """Everything the template needs, built from ``cio_rows``; styles for screen and A4 landscape print."""
     ui = strings()[check_lang(lang)]
-    rows = cio_rows(engine, scan_id)
-    style, style_hash = inline("report.css.j2")
+    rows, scan = cio_rows(engine, scan_id), scan_dict(engine, scan_id)
+    styles = [inline("report.css.j2"), inline("print.css.j2")]
+    header = page_header(scan, ui)
+    styles.append((Markup(header), csp_hash(header)))
     return {
-        "lang": lang, "ui": ui, "t": ui["cio"], "scan": scan_dict(engine, scan_id),
+        "lang": lang, "ui": ui, "t": ui["cio"], "scan": scan,
         "rows": rows, "dependencies": dependencies(rows), "controls": control_titles(engine, scan_id, lang),
         "errors": collection_errors(engine, scan_id), "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "style": style, "csp": f"default-src 'none'; style-src {style_hash}; base-uri 'none'; form-action 'none'",
+        "styles": [style for style, _ in styles],
+        "csp": f"default-src 'none'; style-src {' '.join(h for _, h in styles)}; base-uri 'none'; form-action 'none'",
     }
 
 

@@ -29,7 +29,7 @@ _COLUMNS = {
     "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence, "key": _f.c.key,
     "account_name": _a.c.name,
     "title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
-    "section": _c.c.section, "quote": _c.c.quote,
+    "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation,
     "r_provider": _r.c.provider, "r_account_id": _r.c.account_id, "r_uid": _r.c.uid,
     "r_name": _r.c.name, "r_type": _r.c.type, "r_region": _r.c.region, "r_tags": _r.c.tags,
     "location_kind": _fr.c.location_kind, "countries": _fr.c.countries,
@@ -102,7 +102,23 @@ def finding_dict(row, lang: str) -> dict:
         {"document": row["document"], "section": row["section"], "quote": row["quote"]},
         "explained_by": explain_dict(row), "check_id": row["check_id"], "check_status": row["check_status"],
         "key": row["key"],
+        "remediation": remediation(row["remediation"], lang, row["provider"]),
     }
+
+
+def remediation(stored: dict | None, lang: str, provider: str | None = None) -> dict | None:
+    """A control's remediation in one language: its text and links, and the provider's own steps and links.
+
+    With ``provider`` only that provider's entry (``provider_text``, its links first); without, all of them."""
+    if not stored:
+        return None
+    own = {name: {"text": p[lang], "links": p.get("links", [])} for name, p in stored.get("providers", {}).items()}
+    general = {"text": stored[lang], "links": stored.get("links", [])}
+    if provider is None:
+        return general | {"providers": own}
+    mine = own.get(provider)
+    return {"text": general["text"], "provider_text": mine and mine["text"],
+            "links": [*(mine["links"] if mine else []), *general["links"]]}
 
 
 def resource_dict(row) -> dict | None:

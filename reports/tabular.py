@@ -4,6 +4,7 @@ import csv
 import json
 from typing import IO, Any
 
+from inventory.errors import UserError
 from reports.data import REPORT_SCHEMA_VERSION, iso
 
 CSV_COLUMNS = (
@@ -12,6 +13,8 @@ CSV_COLUMNS = (
     "section", "evidence", "document", "check_id", "explained_by", "key",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SEPARATORS = (",", ";")
+BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
 
 
 def dumps(value: Any) -> str:
@@ -52,9 +55,18 @@ def csv_row(scan_id: int, finding: dict) -> list:
     return [csv_cell(v) for v in values]
 
 
-def write_csv(data: dict, out: IO[str]) -> int:
-    """Write one CSV row per finding as it streams; returns the number of findings."""
-    writer = csv.writer(out)
+def check_separator(separator: str) -> str:
+    if separator not in SEPARATORS:
+        raise UserError(f"CSV separator {separator!r} is not supported; choose one of {' '.join(SEPARATORS)}")
+    return separator
+
+
+def write_csv(data: dict, out: IO[str], separator: str = ",") -> int:
+    """Write a byte-order mark, then one CSV row per finding as it streams; returns the number of findings.
+
+    ``separator=";"`` for spreadsheet programs in a locale whose decimal mark is a comma (Dutch Excel)."""
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=check_separator(separator))
     writer.writerow(CSV_COLUMNS)
     count = 0
     for finding in data["findings"]:

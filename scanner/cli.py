@@ -27,11 +27,12 @@ from inventory.db import connect, connect_readonly
 from inventory.errors import UserError
 from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.retention import prune, scans_to_prune
-from inventory.tables import CheckSource, Scan
+from inventory.tables import CheckSource, Finding, PackControl, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import latest_scan_id
 from reports.diff import diff_scans, diff_text, scan_pair
-from reports.write import write_report
+from reports.tabular import SEPARATORS
+from reports.write import FORMATS, write_report
 from scanner.config import PACKS, Config, load_config
 
 err = Console(stderr=True)
@@ -122,18 +123,20 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 
 @main.command()
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv", "cio"]), default="html", show_default=True,
-              help="html for admins, json/csv for machines, cio for the CIO Rijk notification report.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="html for admins, json/csv/ocsf (OCSF Compliance Finding JSON lines) for machines, cio for CIO Rijk.")
 @click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write ('-' for stdout).")
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
+@click.option("--csv-separator", type=click.Choice(SEPARATORS), default=",", show_default=True,
+              help="';' for spreadsheets in a Dutch locale.")
 @click.option("--all-organisations", is_flag=True,
               help="With --format cio: every organisation in the database, from each estate's newest finished scan.")
 def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses,
-           all_organisations: bool) -> None:
-    """Write the findings report (HTML for admins, JSON and CSV for machines, cio for CIO Rijk)."""
+           csv_separator: str, all_organisations: bool) -> None:
+    """Write the findings report (HTML for admins, JSON, CSV and OCSF for machines, cio for CIO Rijk)."""
     engine = _readonly(load_config(config_path))
     if all_organisations:
         if fmt != "cio" or scan_id is not None:
@@ -142,7 +145,8 @@ def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang:
     else:
         scan_id = _scan_id(engine, scan_id)
     target = sys.stdout if str(output) == "-" else output
-    write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None)
+    write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None,
+                 csv_separator=csv_separator)
     if target is not sys.stdout:
         err.print(f"report written to {output}", highlight=False)
 
@@ -207,28 +211,70 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
             out.print(table, markup=False, highlight=False)
 
 
+def _check_ids(conn, scan_id: int) -> dict[str, list[str]]:
+    """The checks stored with a scan and the controls that use each."""
+    ids = conn.execute(select(CheckSource.check_id).where(CheckSource.scan_id == scan_id,
+                                                          CheckSource.check_id.not_like("rule:%"))).scalars().all()
+    controls = conn.execute(select(PackControl.control_id, PackControl.checks).where(PackControl.scan_id == scan_id)).all()
+    return {cid: sorted({c for c, checks in controls if cid in checks.split(";")}) for cid in sorted(ids)}
+
+
 @main.command()
 @config_option
-@click.argument("check_id")
+@click.argument("check_id", required=False)
 @click.option("--control", "control_id", help="The control, for checks that run once per control.")
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
-def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int | None) -> None:
-    """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from."""
+@click.option("--finding", "finding_id", type=int, help="Start from a finding: its scan, check, control and resource.")
+def check(config_path: Path, check_id: str | None, control_id: str | None, scan_id: int | None,
+          finding_id: int | None) -> None:
+    """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from.
+
+    Without CHECK_ID it lists the checks of the scan and their controls; with --finding it re-runs the
+    check behind that finding and prints only that finding's row."""
     engine = _readonly(load_config(config_path), any_version=True)
+    finding = None
+    if finding_id is not None:
+        with engine.connect() as conn:
+            finding = conn.execute(select(Finding).where(Finding.id == finding_id)).first()
+        if finding is None:
+            raise UserError(f"finding {finding_id} not found in the database")
+        check_id, control_id, scan_id = finding.check_id, finding.control_id, finding.scan_id
     scan_id = _scan_id(engine, scan_id)
     with engine.connect() as conn:
+        known = _check_ids(conn, scan_id)
         source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,
                                                         CheckSource.check_id == check_id)).first()
         scan_row = conn.execute(select(Scan.started_at, Scan.organisation_profile).where(Scan.id == scan_id)).one()
+    if check_id is None:
+        for cid, controls in known.items():
+            click.echo(f"{cid}\t{', '.join(controls)}")
+        return
     if source is None:
-        raise UserError(f"check {check_id!r} did not run in scan {scan_id}")
+        raise UserError(f"check {check_id!r} did not run in scan {scan_id}; valid check ids: {', '.join(known)}")
     if "control_id" in parameters(source.sql) and not control_id:
         raise UserError(f"check {check_id!r} runs once per control: name it with --control")
     stored = Check(id=check_id, description="", providers=tuple(filter(None, source.providers.split(";"))),
                    sql=source.sql)
     params = Params(scan_id=scan_id, scan_date=scan_row.started_at.date(), profile=scan_row.organisation_profile)
+    shown = 0
     for row in run_check(engine, stored, params, control_id):
+        if finding is not None and not _same_subject(row, finding):
+            continue
+        shown += 1
         click.echo(json.dumps(row, default=str, ensure_ascii=False))
+    if finding is not None:
+        note = f"finding {finding.id}: {finding.pack} {finding.control_id}, status {finding.status}"
+        if finding.status != finding.check_status:
+            note += f" (the check said {finding.check_status}; a rule made it {finding.status})"
+        err.print(note + ("" if shown else "; no row of the check matches it, so a rule produced it"), highlight=False)
+
+
+def _same_subject(row: dict, finding) -> bool:
+    """Whether a check row judged the finding's resource (or, for an account-level finding, its account)."""
+    resource = row.get("resource_id")
+    if finding.resource_id is not None:
+        return resource is not None and int(resource) == finding.resource_id
+    return resource is None and row.get("provider") == finding.provider and row.get("account_id") == finding.account_id
 
 
 @main.command()
@@ -261,11 +307,12 @@ def demo(ctx: click.Context, output_dir: Path, lang: str) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the inventory schema (tables, columns, descriptions) as Markdown."""
-    from scanner.schema_doc import schema_markdown
+@click.option("--datasette", is_flag=True, help="Datasette metadata JSON instead (datasette wolkenwacht.db -m FILE).")
+def schema(datasette: bool) -> None:
+    """Print the inventory schema (tables, columns, descriptions) as Markdown, or as Datasette metadata."""
+    from scanner.schema_doc import datasette_metadata, schema_markdown
 
-    click.echo(schema_markdown(), nl=False)
+    click.echo(datasette_metadata() if datasette else schema_markdown(), nl=False)
 
 
 @main.command()

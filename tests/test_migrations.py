@@ -49,8 +49,10 @@ def hashable(value):
     return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
 
 
-def without(rows: Counter, column: str) -> Counter:
-    return Counter(tuple(item for item in row if item[0] != column) for row in rows.elements())
+def only_columns_of(rows: Counter, before: Counter) -> Counter:
+    """The rows with only the columns the table had before the upgrade (migrations may add columns)."""
+    names = {name for row in before for name, _ in row}
+    return Counter(tuple(item for item in row if item[0] in names) for row in rows.elements())
 
 
 def differences(conn, source_tables=TABLES) -> list:
@@ -66,7 +68,7 @@ def test_the_0_1_0_database_upgrades_with_nothing_lost(tmp_path):
     after = snapshot(engine)
     assert after.keys() == before.keys()
     for table, rows in before.items():
-        assert (without(after[table], "key") if table == "finding" else after[table]) == rows, table
+        assert only_columns_of(after[table], rows) == rows, table
     with engine.connect() as conn:
         assert not differences(conn)
         assert {v for v in inspect(conn).get_view_names()} == VIEWS
@@ -117,7 +119,7 @@ def test_a_change_without_its_migration_is_noticed(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
     with engine.begin() as conn:
         command.upgrade(migrations._config(conn), BASELINE)
-        assert [d[0] for d in differences(conn) if d[0] != "add_index"] == ["add_column"]
+        assert {d[0] for d in differences(conn) if d[0] != "add_index"} == {"add_column"}
 
 
 def test_a_newer_database_is_refused_with_one_line(tmp_path):
@@ -185,7 +187,7 @@ def test_postgresql_upgrades_a_0_1_0_database_and_matches_the_models(tmp_path, p
     assert create_schema(pg, TABLES) == f"database schema upgraded from version {BASELINE} to {head()}"
     after = snapshot(pg)
     for table, rows in before.items():
-        assert (without(after[table], "key") if table == "finding" else after[table]) == rows, table
+        assert only_columns_of(after[table], rows) == rows, table
     create_schema(sqlite, TABLES)
     keys = "select key from finding order by id"
     with pg.connect() as pconn, sqlite.connect() as sconn:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from inventory.db import connect
+from connectors.registry import TABLES
+from inventory.db import connect, create_schema
 from inventory.tables import (
     Account,
     Collection,
@@ -46,9 +47,18 @@ class Inventory:
         return next((k, f) for k, f in self.findings.items() if f.id == finding_id)
 
 
+REMEDIATION = {
+    "nl": "Verplaats de resource naar een regio in de EER.", "en": "Move the resource to a region in the EEA.",
+    "links": ["https://example.org/eea"],
+    "providers": {"aws": {"nl": "Beperk regio's met een service control policy.", "en": "Restrict regions with a service control policy.",
+                          "links": ["https://example.org/aws-scp"]}},
+}
+
+
 def _control(scan_id, pack, cid, nl, en, severity, document, section, quote):
     return PackControl(scan_id=scan_id, pack=pack, control_id=cid, title_nl=nl, title_en=en, severity=severity,
-                       document=document, section=section, quote=quote, checks=cid.lower())
+                       document=document, section=section, quote=quote, checks=cid.lower(),
+                       remediation=REMEDIATION if cid == "RBC26-EEA" else None)
 
 
 def _resource(scan_id, provider, account, uid, rtype, name, region, tags):
@@ -59,7 +69,7 @@ def _resource(scan_id, provider, account, uid, rtype, name, region, tags):
 @pytest.fixture
 def inventory(tmp_path) -> Inventory:
     engine = connect(database_url(tmp_path))
-    SQLModel.metadata.create_all(engine)
+    create_schema(engine, TABLES)
     with Session(engine, expire_on_commit=False) as s:
         scan = Scan(started_at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC), finished_at=datetime(2026, 11, 24, 8, 5, tzinfo=UTC),
                     status="partial", tool_version="0.1.0", organisation_profile="ministry", config_sha256="a" * 64)
@@ -150,3 +160,11 @@ def inventory(tmp_path) -> Inventory:
                          ok=False, error="later scan error"))
         s.commit()
     return inv
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The demo's folder: a scan of the embedded estate, the database a README reader would query."""
+    from tests.reports.demo import demo_folder
+
+    return demo_folder(tmp_path_factory)

@@ -1,8 +1,12 @@
 """The report for CIO Rijk, from an inventory judged by the real engine (facts, checks, packs, rules):
 rows per cloud service, the escaped bilingual HTML and the dependency view."""
 
+import base64
+import hashlib
 import io
+import re
 from datetime import UTC, date, datetime
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -260,3 +264,18 @@ def test_writes_a_file_and_fails_before_creating_it(inventory, tmp_path):
     with pytest.raises(UserError, match="not found"):
         write_report(engine, 999, "cio", missing)
     assert not missing.exists()
+
+
+def test_print_styles_pinned_with_a_page_header_that_cannot_break_out(inventory):
+    engine, scan_id = inventory
+    with engine.begin() as conn:
+        conn.exec_driver_sql("""update scan set organisation_name = 'Min "x" </style><script>alert(1)</script>'""")
+    page = render(engine, scan_id)
+    styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+    csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1))
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in styles}
+    assert len(styles) == 3 and hashes == set(re.findall(r"'sha256-[^']+'", csp))
+    assert "size: A4 landscape" in styles[1] and "display: table-header-group" in styles[1]
+    header = styles[2]
+    assert "@top-left" in header and "<" not in header and header.count('"') == 4  # two strings, none broken open
+    assert "2026" in header and "Min \\22 x\\22" in header  # the scan date and the escaped organisation

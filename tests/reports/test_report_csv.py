@@ -6,14 +6,16 @@ import json
 
 import pytest
 
-from reports.tabular import CSV_COLUMNS, FORMULA_START, csv_cell
+from inventory.errors import UserError
+from reports.tabular import BOM, CSV_COLUMNS, FORMULA_START, csv_cell
 from reports.write import write_report
 
 
-def csv_rows(inv, **kwargs) -> tuple[list[str], list[dict]]:
+def csv_rows(inv, separator: str = ",", **kwargs) -> tuple[list[str], list[dict]]:
     out = io.StringIO(newline="")
-    write_report(inv.engine, inv.scan.id, "csv", out, **kwargs)
-    reader = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
+    write_report(inv.engine, inv.scan.id, "csv", out, csv_separator=separator, **kwargs)
+    assert out.getvalue().startswith(BOM) and not out.getvalue().startswith(BOM * 2)
+    reader = csv.DictReader(io.StringIO(out.getvalue().removeprefix(BOM), newline=""), delimiter=separator)
     return reader.fieldnames, list(reader)
 
 
@@ -91,3 +93,22 @@ def test_csv_cell_guards_every_formula_start(start):
 @pytest.mark.parametrize("value", ["plain", "2030-07-03", "", 42, None])
 def test_csv_cell_leaves_safe_values(value):
     assert csv_cell(value) == value
+
+
+def test_semicolon_separator_for_dutch_spreadsheets(inventory):
+    comma_header, comma = csv_rows(inventory)
+    header, rows = csv_rows(inventory, separator=";")
+    assert header == comma_header == list(CSV_COLUMNS) and rows == comma  # same cells, split on ';'
+    out = io.StringIO(newline="")
+    write_report(inventory.engine, inventory.scan.id, "csv", out, csv_separator=";")
+    first = out.getvalue().removeprefix(BOM).splitlines()[0]
+    assert first == ";".join(CSV_COLUMNS)
+    with pytest.raises(UserError, match="CSV separator"):
+        write_report(inventory.engine, inventory.scan.id, "csv", io.StringIO(), csv_separator="|")
+
+
+def test_byte_order_mark_in_a_written_file(inventory, tmp_path):
+    path = tmp_path / "report.csv"
+    write_report(inventory.engine, inventory.scan.id, "csv", path, csv_separator=";")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf" + b"scan_id;pack;")

@@ -1,8 +1,9 @@
-"""The HTML report: self-contained, escaped, bilingual, filterable, bounded for large scans."""
+"""The HTML report: self-contained, escaped, bilingual; a scorecard first and every non-pass finding in its data."""
 
 import base64
 import hashlib
 import io
+import json
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -10,49 +11,60 @@ from html.parser import HTMLParser
 from sqlmodel import Session
 
 from inventory.tables import Finding
-from reports.html import TEMPLATES, strings
+from inventory.vocabulary import SEVERITIES
+from reports.html import CHUNK, TEMPLATES, strings
 from reports.write import write_report
 
 
 class Page(HTMLParser):
-    """The parts of the report the tests look at: elements seen, findings rows, filters, scripts."""
+    """The parts of the report the tests look at: elements seen, scorecard cells, scripts and data blocks."""
 
     def __init__(self, text: str):
         super().__init__()
         self.tags: list[tuple[str, dict]] = []
-        self.rows: list[dict] = []
-        self.filters: dict[str, list[str]] = {}
         self.scripts: list[str] = []
-        self._table = self._select = self._script = None
+        self.data: dict[str, str] = {}
+        self.card: dict[tuple[str, str, str], str] = {}
+        self._script: tuple[dict, str] | None = None
+        self._pack = self._control = self._cell = None
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags.append((tag, attrs))
-        if tag == "table":
-            self._table = attrs.get("id")
-        elif tag == "tr" and self._table == "findings" and "data-status" in attrs:
-            self.rows.append(attrs)
-        elif tag == "select":
-            self._select = attrs["data-filter"]
-            self.filters[self._select] = []
-        elif tag == "option" and self._select:
-            self.filters[self._select].append(attrs["value"])
+        if tag == "table" and "scorecard" in attrs.get("class", ""):
+            self._pack = attrs["data-pack"]
+        elif tag == "tr" and self._pack and "data-control" in attrs:
+            self._control = attrs["data-control"]
+        elif tag == "td" and self._control and "data-status" in attrs:
+            self._cell = attrs["data-status"]
         elif tag == "script":
-            self._script = ""
+            self._script = (attrs, "")
 
     def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "table":
-            self._table = None
+        if tag == "table":
+            self._pack = self._control = None
+        elif tag == "td":
+            self._cell = None
         elif tag == "script":
-            self.scripts.append(self._script)
+            attrs, text = self._script
+            if attrs.get("type") == "application/json":
+                self.data[attrs["id"]] = text
+            else:
+                self.scripts.append(text)
             self._script = None
 
     def handle_data(self, data):
         if self._script is not None:
-            self._script += data
+            self._script = (self._script[0], self._script[1] + data)
+        elif self._cell:
+            self.card[(self._pack, self._control, self._cell)] = data
+
+    @property
+    def rows(self) -> list[dict]:
+        """The findings of the table as dicts (the data block holds arrays in the meta's field order)."""
+        fields = json.loads(self.data["report-meta"])["fields"]
+        return [dict(zip(fields, row, strict=True)) for row in json.loads(self.data["report-rows"])]
 
 
 def render(inv, **kwargs) -> str:
@@ -71,9 +83,11 @@ def test_attacker_text_appears_only_escaped(inventory):
     text = render(inventory)
     assert script_name not in text
     assert img_tag not in text and "<img" not in text and "<b>" not in text
-    readable = unescape(text)  # what a reader sees: the text, intact
-    assert script_name in readable and img_tag in readable  # resource name and tag value of the NL resource
-    assert "<b>not authorised</b>" in readable  # collection error
+    page = Page(text)
+    assert all("<" not in block and ">" not in block and "&" not in block for block in page.data.values())
+    nl = next(r for r in page.rows if r["uid"] == inventory.resources["nl"].uid)
+    assert nl["name"] == script_name and nl["tags"]["classification"] == img_tag  # intact as data
+    assert "<b>not authorised</b>" in unescape(text)  # collection error, escaped in the markup
     assert "alert(2)" in text and "<script>alert(2)" not in text  # evidence cannot close the script block
 
 
@@ -81,54 +95,87 @@ def test_one_inline_script_pinned_by_csp_and_no_external_assets(inventory):
     text = render(inventory)
     page = Page(text)
     assert page.scripts == [(TEMPLATES / "report.js.j2").read_text(encoding="utf-8")]
+    assert set(page.data) == {"report-meta", "report-rows"}
     csp = next(a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     digest = base64.b64encode(hashlib.sha256(page.scripts[0].encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
     assert not [t for t, a in page.tags if "src" in a or t in ("link", "img", "iframe", "object")]
-    assert not re.search(r"https?://(?!evil\.example)", text)  # only the escaped attacker URL
+    markup = text.replace(page.scripts[0], "")  # the script only tests that links are https
+    # only the escaped attacker URL, the SVG namespace and the remediation's documentation links (never loaded)
+    assert not re.search(r"https?://(?!evil\.example|www\.w3\.org/2000/svg\b|example\.org/(eea|aws-scp)\b)", markup)
 
 
-def test_rows_carry_filter_attributes_for_non_pass_findings(inventory):
-    page = Page(render(inventory))
+def test_every_non_pass_finding_is_in_the_table_data(inventory):
+    rows = Page(render(inventory)).rows
     resources = {r.id: key for key, r in inventory.resources.items()}
     expected = sorted(
-        (f.pack, f.status, f.severity, f.provider,
+        (f.id, f.pack, f.control_id, f.status, f.severity, f.message, f.provider,
          "" if f.resource_id is None else (inventory.facts[resources[f.resource_id]].countries or ""))
         for f in scan_findings(inventory))
-    got = sorted((r["data-pack"], r["data-status"], r["data-severity"], r["data-provider"], r["data-country"]) for r in page.rows)
+    got = sorted((r["id"], r["pack"], r["control_id"], r["status"], r["severity"], r["message"], r["provider"],
+                  r["country"] or "") for r in rows)
     assert got == expected
-    assert set(page.filters) == {"pack", "status", "severity", "provider", "country"}
-    assert set(page.filters["pack"]) == {""} | {f.pack for f in scan_findings(inventory)}
-    assert {"US", "NL", "BE", "-"} <= set(page.filters["country"])
+    assert [r["severity"] for r in rows] == sorted((r["severity"] for r in rows), key=SEVERITIES.index)
+
+
+def test_no_cap_on_large_selections(inventory):
+    with Session(inventory.engine) as s:
+        s.add_all(Finding(scan_id=inventory.scan.id, pack="rijksbreed-2026", control_id="RBC26-ENCRYPT", status=status,
+                          check_status="fail", severity="low", message=f"bulk {i}")
+                  for i in range(CHUNK * 2 + 7) for status in ("fail", "error"))
+        s.commit()
+    rows = Page(render(inventory)).rows
+    assert len(rows) == len(scan_findings(inventory)) + 2 * (CHUNK * 2 + 7)
+    assert len({r["id"] for r in rows}) == len(rows)
 
 
 def test_pass_findings_are_counted_per_control_not_listed(inventory):
-    page = Page(render(inventory))
-    assert "pass" not in {r["data-status"] for r in page.rows}
-    passes = [f for f in scan_findings(inventory, skip_pass=False) if f.status == "pass"]
     text = render(inventory)
+    assert "pass" not in {r["status"] for r in Page(text).rows}
+    passes = [f for f in scan_findings(inventory, skip_pass=False) if f.status == "pass"]
     section = text[text.index('id="passes"'):]
     for f in passes:
         assert f"<strong>{f.control_id}</strong>" in section
 
 
-def test_summary_counts_per_pack_and_status(inventory):
+def test_scorecard_counts_each_control_and_its_worst_status(inventory):
     text = render(inventory)
-    summary = text[text.index('id="summary"'):text.index('id="errors"')]
-    for pack in {f.pack for f in scan_findings(inventory, skip_pass=False)}:
-        row = re.search(rf'<tr data-pack="{pack}">(.*?)</tr>', summary, re.S).group(1)
-        for status in ("pass", "fail", "transition", "explained", "error"):
-            n = sum(1 for f in scan_findings(inventory, skip_pass=False) if f.pack == pack and f.status == status)
-            assert f'data-status="{status}">{n}</td>' in row
+    page = Page(text)
+    findings = scan_findings(inventory, skip_pass=False)
+    for pack, cid in inventory.controls:
+        for status in ("fail", "error", "transition", "manual", "explained", "pass"):
+            n = sum(1 for f in findings if (f.pack, f.control_id, f.status) == (pack, cid, status))
+            assert page.card[(pack, cid, status)] == str(n), (pack, cid, status)
+    worst = {a["data-control"]: a["data-worst"] for t, a in page.tags if t == "tr" and "data-worst" in a}
+    assert worst == {"RBC26-EEA": "fail", "RBC26-ENCRYPT": "error", "RBC22-PERSONAL": "pass", "JENV25-CSP-RISK": "fail"}
+    rows = dict(re.findall(r'<tr data-control="([^"]+)"[^>]*>(.*?)</tr>', text, re.S))
+    where = {cid: re.findall(r'<span data-provider="([^"]+)">\1 (\d+)</span>', row) for cid, row in rows.items()}
+    assert where == {"RBC26-EEA": [("aws", "1")], "RBC26-ENCRYPT": [("gcp", "1")], "RBC22-PERSONAL": [],
+                     "JENV25-CSP-RISK": [("aws", "1")]}  # fail or error findings per provider
 
 
-def test_citation_evidence_and_explanation_shown(inventory):
+def test_breakdowns_and_charts_count_every_finding(inventory):
     text = render(inventory)
+    findings = scan_findings(inventory, skip_pass=False)
+    by_provider = text[text.index('id="by-provider"'):]
+    for provider in {f.provider for f in findings}:
+        row = re.search(rf'<tr data-key="{provider}">(.*?)</tr>', by_provider, re.S).group(1)
+        assert f'data-status="fail">{sum(f.provider == provider and f.status == "fail" for f in findings)}</td>' in row
+    chart = text[text.index('id="chart-accounts"'):text.index("</svg>", text.index('id="chart-accounts"'))]
+    assert re.search(r'data-label="aws 111111111111 \(ministerie-prod\)" data-total="2"', chart)  # us_fail + account_fail
+    assert 'data-key="fail" data-n="2"' in chart
+
+
+def test_citation_and_explanation_in_the_data(inventory):
+    page = Page(render(inventory))
+    meta = json.loads(page.data["report-meta"])
     control = inventory.controls[("rijksbreed-2026", "RBC26-EEA")]
-    assert control.quote in unescape(text) and control.document in unescape(text)
-    assert inventory.explain.justification in unescape(text)
-    assert inventory.findings["global_transition"].deadline.isoformat() in text
-    assert "storage.buckets.get" in text  # evidence value of the error finding
+    assert meta["controls"]["rijksbreed-2026|RBC26-EEA"]["quote"] == control.quote
+    rows = {r["id"]: r for r in page.rows}
+    explained = rows[inventory.findings["multi_explained"].id]["explained_by"]
+    assert explained["justification"] == inventory.explain.justification
+    assert rows[inventory.findings["global_transition"].id]["deadline"] == "2030-07-03"
+    assert rows[inventory.findings["nl_error"].id]["evidence"]["failed_call"] == "storage.buckets.get"
 
 
 def test_collection_errors_listed(inventory):
@@ -143,30 +190,17 @@ def test_dutch_by_default_english_on_request(inventory):
     eea = inventory.controls[("rijksbreed-2026", "RBC26-EEA")]
     nl, en = render(inventory), render(inventory, lang="en")
     assert '<html lang="nl">' in nl and '<html lang="en">' in en
-    assert eea.title_nl in nl and eea.title_en not in nl
-    assert eea.title_en in en and eea.title_nl not in en
+    assert eea.title_nl in unescape(nl) and eea.title_en not in unescape(nl)
+    assert eea.title_en in unescape(en) and eea.title_nl not in unescape(en)
     assert f">{strings()['nl']['findings']}<" in nl and f">{strings()['en']['findings']}<" in en
     assert strings()["nl"]["status_names"]["fail"] in nl and strings()["en"]["status_names"]["error"] in en
-
-
-def test_table_is_bounded_most_severe_first(inventory):
-    with Session(inventory.engine) as s:
-        s.add_all(Finding(scan_id=inventory.scan.id, pack="rijksbreed-2026", control_id="RBC26-ENCRYPT", status="fail",
-                          check_status="fail", severity="low", message=f"bulk {i}") for i in range(30))
-        s.add(Finding(scan_id=inventory.scan.id, pack="rijksbreed-2026", control_id="RBC26-ENCRYPT", status="fail",
-                      check_status="fail", severity="critical", message="the worst"))
-        s.commit()
-    text = render(inventory, html_limit=3)
-    page = Page(text)
-    assert len(page.rows) == 3
-    assert page.rows[0]["data-severity"] == "critical"
-    total = len(scan_findings(inventory)) + 31
-    assert strings()["nl"]["truncated"].format(total=total, shown=3) in unescape(text)
+    assert f'<span id="scan-status">{strings()["nl"]["scan_status_names"]["partial"]}</span>' in nl
+    assert f'<span id="profile">{strings()["en"]["profile_names"]["ministry"]}</span>' in en
 
 
 def test_status_filter_limits_table_and_hides_pass_summary(inventory):
     page = Page(render(inventory, statuses=["fail"]))
-    assert {r["data-status"] for r in page.rows} == {"fail"}
+    assert {r["status"] for r in page.rows} == {"fail"}
     assert not any(a.get("id") == "passes" for _, a in page.tags)
     only_pass = Page(render(inventory, statuses=["pass"]))
     assert only_pass.rows == [] and any(a.get("id") == "passes" for _, a in only_pass.tags)
