@@ -109,7 +109,7 @@ def attempt(
         value = fn()
     except Exception as exc:
         message = describe_error(exc)
-        log.warning("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call, message)
+        log.debug("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call, message)  # the scan logs failed calls
         return Outcome(None, Collection(provider=provider, estate=estate, account_id=account_id, region=region,
                                         area=area, call=call, ok=False, error=message[:2000], permission=permission))
     return Outcome(value, Collection(provider=provider, estate=estate, account_id=account_id, region=region,

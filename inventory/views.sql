@@ -6,7 +6,7 @@ drop view if exists latest_finding;
 drop view if exists latest_resource;
 drop view if exists latest_scan;
 create view latest_scan as
-  select * from scan where id = (select max(id) from scan where finished_at is not null);
+  select * from scan where id = (select max(id) from scan where status in ('complete', 'partial'));
 create view latest_resource as
   select r.id, r.scan_id, r.provider, r.account_id, r.uid, r.type, r.name, r.region, r.created_at,
          r.stores_data, r.encrypted, r.key_custody, f.location_kind, f.countries, f.classification,

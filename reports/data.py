@@ -15,6 +15,7 @@ from inventory.tables import Account, Collection, FactResource, Finding, PackCon
 from inventory.vocabulary import SEVERITIES
 
 LANGS = ("nl", "en")
+FINISHED = ("complete", "partial")  # scans whose findings were all judged
 STREAM_BATCH = 1000
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
@@ -144,10 +145,12 @@ def collection_errors(engine: Engine, scan_id: int) -> list[dict]:
 
 
 def latest_scan_id(engine: Engine) -> int | None:
-    """The newest finished scan (as the ``latest_scan`` view), or None."""
+    """The newest finished scan, complete or partial (as the ``latest_scan`` view), or None.
+
+    Running, interrupted and failed scans are never the default: their findings were not all judged."""
     t = Scan.__table__
     with engine.connect() as conn:
-        return conn.execute(select(func.max(t.c.id)).where(t.c.finished_at.is_not(None))).scalar()
+        return conn.execute(select(func.max(t.c.id)).where(t.c.status.in_(FINISHED))).scalar()
 
 
 class Findings:

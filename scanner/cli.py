@@ -1,19 +1,21 @@
 """The command line: a thin layer over the library.
 
 Exit codes: 0 success; 1 ``scan --fail-on`` found failing or error findings at or above the
-severity; 2 invalid input (arguments, config, register: one line on stderr, no traceback);
-3 the database could not be opened or queried.
+severity; 2 invalid input (arguments, config, register, report path: one line on stderr, no
+traceback); 3 the database could not be opened, refused the statement, or another scan is
+writing to it; 130 the scan was interrupted (Ctrl-C or SIGTERM).
 """
 
 import csv
 import json
 import logging
+import signal
 import sys
+from itertools import islice
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select, text
@@ -21,43 +23,75 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
-from inventory.db import connect_readonly
+from inventory.db import connect_query, connect_readonly
 from inventory.errors import UserError
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
-from reports.data import latest_scan_id
-from reports.write import write_report
+from reports.data import FINISHED, latest_scan_id
+from reports.tabular import csv_cell
+from reports.write import check_target, write_report
 from scanner.config import PACKS, Config, load_config
+from scanner.lock import DatabaseBusy, scan_running
+from scanner.progress import setup_logging
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # soft wrap: a message is one line, also in a cron log
 out = Console()
 FAILING = ("fail", "error")
+FORMATS = ("html", "json", "csv", "cio")
 config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.toml"),
                              show_default=True, help="Configuration file (see config.example.toml).")
 
 
-def _logging(verbose: bool) -> None:
-    level = logging.DEBUG if verbose else logging.INFO
-    if sys.stderr.isatty():
-        logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
-    else:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _readonly(config: Config):
+def _readonly(config: Config, query_timeout: float | None = None):
+    """The inventory opened read-only; for ``query`` also limited to reading statements and bounded in time."""
     try:
-        return connect_readonly(config.database)
+        return connect_readonly(config.database) if query_timeout is None else connect_query(config.database, query_timeout)
     except FileNotFoundError as exc:
         raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
 
 
-def _scan_id(engine, requested: int | None) -> int:
-    scan_id = requested or latest_scan_id(engine)
-    if scan_id is None:
-        raise UserError("the database holds no finished scan yet: run 'wolkenwacht scan' first")
+def _state(status: str, database: str) -> str:
+    """How a scan that is not finished reads to a person."""
+    if status != "running":
+        return status
+    return {True: "still running", False: "interrupted (its process is gone)"}.get(scan_running(database),
+                                                                                  "running or interrupted")
+
+
+def _scan_id(engine, database: str, requested: int | None) -> int:
+    """The requested scan if it finished (complete or partial), else the latest finished scan, noting newer ones."""
+    t = Scan.__table__
+    with engine.connect() as conn:
+        if requested is not None:
+            status = conn.execute(select(t.c.status).where(t.c.id == requested)).scalar()
+            if status is None:
+                raise UserError(f"scan {requested} is not in the database")
+            if status not in FINISHED:
+                raise UserError(f"scan {requested} is {_state(status, database)}: its findings were not all judged; "
+                                "choose a complete or partial scan")
+            return requested
+        scan_id = latest_scan_id(engine)
+        if scan_id is None:
+            raise UserError("the database holds no finished scan yet: run 'wolkenwacht scan' first")
+        for newer, status in conn.execute(select(t.c.id, t.c.status).where(t.c.id > scan_id).order_by(t.c.id)):
+            err.print(f"note: scan {newer} is {_state(status, database)}; showing scan {scan_id}, "
+                      "the latest finished scan", highlight=False, markup=False)
     return scan_id
+
+
+def _check_output(config: Config, path: Path) -> None:
+    """Refuse a report path that is the configured database (or one of its side files), a folder, and so on."""
+    if config.database.startswith("sqlite:///"):
+        database = Path(config.database.removeprefix("sqlite:///")).resolve()
+        side_files = {database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal", ".lock"))}
+        if path.resolve() in side_files:
+            raise UserError(f"{path}: is the inventory database (or one of its files); a report never overwrites it")
+    check_target(path)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM (systemd stop, Kubernetes eviction) ends a scan as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 class Cli(click.Group):
@@ -69,10 +103,16 @@ class Cli(click.Group):
         except UserError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
             sys.exit(2)
+        except DatabaseBusy as exc:
+            err.print(f"[red]database busy:[/] {escape(str(exc))}", highlight=False)
+            sys.exit(3)
         except SQLAlchemyError as exc:
             first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
             err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
             sys.exit(3)
+        except KeyboardInterrupt:
+            err.print("[red]interrupted[/]", highlight=False)
+            sys.exit(130)
 
 
 @click.group(cls=Cli)
@@ -80,23 +120,31 @@ class Cli(click.Group):
 @click.version_option(package_name="wolkenwacht")
 def main(verbose: bool) -> None:
     """Wolkenwacht: scan cloud and Microsoft 365 configuration against Dutch government cloud policy."""
-    _logging(verbose)
+    setup_logging(err, verbose)
 
 
 @main.command()
 @config_option
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when failing or error findings at or above this severity exist.")
-def scan(config_path: Path, fail_on: str | None) -> None:
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
+              help=f"Also write this report after the scan ({', '.join(FORMATS)}); repeatable.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of --report.")
+def scan(config_path: Path, fail_on: str | None, reports: tuple[str, ...], lang: str) -> None:
     """Collect live state from every configured source, store it and judge it."""
     from scanner.progress import progress_reporter
     from scanner.run import run_scan
 
     config = load_config(config_path)
-    with progress_reporter(err) as progress:
-        result = run_scan(config, config_path, progress)
-    stored = ", ".join(f"{result.rows.get(t, 0)} {t}s" for t in ("account", "resource"))
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(result.findings.items()))
-    err.print(f"scan {result.scan_id} {result.status}: {stored}; findings: {summary or 'none'}", highlight=False)
+    targets = [_report_target(config, value) for value in reports]
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with progress_reporter(err) as progress:
+            result = run_scan(config, config_path, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for fmt, path in targets:
+        write_report(_readonly(config), result.scan_id, fmt, path, lang=lang)
+        logging.getLogger("wolkenwacht.scan").info("report written to %s", path)
     if fail_on:
         limit = SEVERITIES.index(fail_on)
         engine = _readonly(config)
@@ -108,9 +156,18 @@ def scan(config_path: Path, fail_on: str | None) -> None:
             sys.exit(1)
 
 
+def _report_target(config: Config, value: str) -> tuple[str, Path]:
+    """``FORMAT=PATH`` of ``scan --report``, checked before the scan starts."""
+    fmt, _, path = value.partition("=")
+    if fmt not in FORMATS or not path:
+        raise UserError(f"--report {value!r}: write FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}")
+    _check_output(config, Path(path))
+    return fmt, Path(path)
+
+
 @main.command()
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv", "cio"]), default="html", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
               help="html for admins, json/csv for machines, cio for the CIO Rijk notification report.")
 @click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write ('-' for stdout).")
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
@@ -119,9 +176,12 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
 def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses) -> None:
     """Write the findings report (HTML for admins, JSON and CSV for machines, cio for CIO Rijk)."""
-    engine = _readonly(load_config(config_path))
-    scan_id = _scan_id(engine, scan_id)
+    config = load_config(config_path)
     target = sys.stdout if str(output) == "-" else output
+    if target is not sys.stdout:
+        _check_output(config, output)
+    engine = _readonly(config)
+    scan_id = _scan_id(engine, config.database, scan_id)
     write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None)
     if target is not sys.stdout:
         err.print(f"report written to {output}", highlight=False)
@@ -137,8 +197,9 @@ def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang:
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_json) -> None:
     """List findings of a scan."""
-    engine = _readonly(load_config(config_path))
-    scan_id = _scan_id(engine, scan_id)
+    config = load_config(config_path)
+    engine = _readonly(config)
+    scan_id = _scan_id(engine, config.database, scan_id)
     sql = ("select f.pack, f.control_id, c.title_nl, c.title_en, f.status, f.severity, f.provider, f.account_id,"
            " r.uid, f.message from finding f left join resource r on r.id = f.resource_id"
            " left join pack_control c on c.scan_id = f.scan_id and c.pack = f.pack and c.control_id = f.control_id"
@@ -167,24 +228,38 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
 @config_option
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(config_path: Path, sql: str, fmt: str) -> None:
-    """Run read-only SQL on the inventory (the database is opened read-only)."""
-    engine = _readonly(load_config(config_path))
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help="Stop the statement after this many seconds.")
+@click.option("--limit", type=click.IntRange(min=1), default=10000, show_default=True, help="Print at most this many rows.")
+def query(config_path: Path, sql: str, fmt: str, timeout: float, limit: int) -> None:
+    """Run reading SQL on the inventory: opened read-only, writes, ATTACH and VACUUM INTO refused, bounded in time and rows."""
+    engine = _readonly(load_config(config_path), query_timeout=timeout)
     with engine.connect() as conn:
-        result = conn.exec_driver_sql(sql)
-        columns = list(result.keys())
-        if fmt == "csv":
-            writer = csv.writer(sys.stdout)
-            writer.writerow(columns)
-            writer.writerows(result)
-        elif fmt == "json":
-            for row in result:
-                click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
-        else:
-            table = Table(*columns)
-            for row in result:
-                table.add_row(*("" if v is None else str(v) for v in row))
-            out.print(table, markup=False, highlight=False)
+        try:
+            result = conn.exec_driver_sql(sql)
+            columns = list(result.keys())
+            rows = islice(result, limit)
+            if fmt == "csv":
+                writer = csv.writer(sys.stdout)
+                writer.writerow([csv_cell(c) for c in columns])
+                writer.writerows([csv_cell(v) for v in row] for row in rows)
+            elif fmt == "json":
+                for row in rows:
+                    click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
+            else:
+                table = Table(*columns)
+                for row in rows:
+                    table.add_row(*("" if v is None else str(v) for v in row))
+                out.print(table, markup=False, highlight=False)
+            more = result.fetchone() is not None
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            reason = {"interrupted": f"the statement ran longer than {timeout:g} s (--timeout)",
+                      "not authorized": "only reading is allowed (select, with, pragmas that describe tables)"}.get(reason, reason)
+            err.print(f"[red]query refused:[/] {escape(reason)}", highlight=False)
+            sys.exit(3)
+    if more:
+        err.print(f"note: output stopped after {limit} rows (--limit)", highlight=False, markup=False)
 
 
 @main.command()
@@ -194,8 +269,9 @@ def query(config_path: Path, sql: str, fmt: str) -> None:
 @click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
 def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int | None) -> None:
     """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from."""
-    engine = _readonly(load_config(config_path))
-    scan_id = _scan_id(engine, scan_id)
+    config = load_config(config_path)
+    engine = _readonly(config)
+    scan_id = _scan_id(engine, config.database, scan_id)
     with engine.connect() as conn:
         source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,
                                                         CheckSource.check_id == check_id)).first()

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, make_url, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from connectors.base import Connector, ScanContext
@@ -19,9 +20,10 @@ from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
 from inventory import rows
-from inventory.db import Writer, connect, create_schema
+from inventory.db import Writer, checkpoint, connect, create_schema
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
+from scanner.lock import DatabaseBusy, lock_path, scan_lock
 from scanner.register import Register, load_register, register_rows, sha256
 
 log = logging.getLogger("wolkenwacht.scan")
@@ -87,17 +89,78 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
         writer.flush()
 
 
+def _mark_interrupted(engine: Engine, database: str) -> None:
+    """Scans still ``running`` in a SQLite file whose lock we now hold: their process is gone."""
+    if lock_path(database) is None:
+        return
+    with engine.begin() as conn:
+        ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
+                           .returning(Scan.id)).scalars().all()
+    for scan_id in ids:
+        log.warning("scan %d did not finish (its process is gone): marked interrupted", scan_id)
+
+
+def _log_failed_calls(engine: Engine, scan_id: int) -> int:
+    """One log line per failed call of this scan (every connector records them as Collection rows)."""
+    t = Collection.__table__
+    with engine.connect() as conn:
+        failed = conn.execute(select(t.c.provider, t.c.estate, t.c.account_id, t.c.region, t.c.call, t.c.error,
+                                     t.c.permission).where(t.c.scan_id == scan_id, t.c.ok.is_(False))
+                              .order_by(t.c.id)).all()
+    for row in failed:
+        log.warning("failed call: provider=%s estate=%s account=%s region=%s call=%s permission=%s error=%s",
+                    row.provider, row.estate, row.account_id or "-", row.region or "-", row.call,
+                    row.permission or "-", row.error)
+    return len(failed)
+
+
+def _locked(busy: float) -> str:
+    return f"the database stayed locked by another connection for more than {busy:g} s (scan.busy_timeout_seconds)"
+
+
+def _finish(engine: Engine, scan_id: int, status: str) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Scan).where(Scan.id == scan_id).values(finished_at=datetime.now(UTC), status=status))
+    except SQLAlchemyError as exc:
+        log.error("scan %d could not be marked %s (%s); the next scan marks it interrupted", scan_id, status,
+                  str(getattr(exc, "orig", exc)).splitlines()[0])
+
+
 def run_scan(config: Config, config_path: Path, progress: Progress = lambda label, rows: None) -> ScanResult:
-    """Scan every configured source and judge the result; returns what happened."""
+    """Scan every configured source and judge the result; returns what happened.
+
+    One scan at a time per SQLite file (DatabaseBusy otherwise); Ctrl-C (KeyboardInterrupt) leaves the
+    scan ``interrupted``; the SQLite file is checkpointed on the way out, however the scan ends."""
     packs = [load_packs()[pack_id] for pack_id in config.packs or PACKS]
     register, register_text = Register(), None
     if config.register_path:
         register, register_text = load_register(config.register_path, set(all_controls()))
     connectors = _connectors(config)
-    engine = connect(config.database)
+    engine = connect(config.database, config.scan.busy_timeout_seconds)
+    try:
+        with scan_lock(config.database):
+            return _scan(engine, config, config_path, register, register_text, connectors, packs, progress)
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        raise DatabaseBusy(_locked(config.scan.busy_timeout_seconds)) from None
+    finally:
+        try:
+            checkpoint(engine)
+        except SQLAlchemyError as exc:
+            log.error("the database could not be checkpointed: %s", str(getattr(exc, "orig", exc)).splitlines()[0])
+
+
+def _scan(engine, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
     create_schema(engine, TABLES)
     load_reference(engine)
+    _mark_interrupted(engine, config.database)
     scan_id = _start(engine, config, config_path, register_text)
+    busy = config.scan.busy_timeout_seconds
+    log.info("scan %d started: %s; database %s (writes wait up to %g s for a lock: scan.busy_timeout_seconds)",
+             scan_id, ", ".join(f"{p}:{s.name}" for p, s, _ in connectors) or "no sources",
+             make_url(config.database).render_as_string(hide_password=True), busy)
     writer, status = Writer(engine, scan_id), "failed"
     try:
         writer.add_all(register_rows(register))
@@ -106,12 +169,24 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
         progress("facts", derive_facts(engine, scan_id, config.classification_tag))
         with engine.connect() as conn:
             started = conn.execute(select(Scan.started_at).where(Scan.id == scan_id)).scalar_one()
-            failed = conn.execute(select(func.count()).select_from(Collection)
-                                  .where(Collection.scan_id == scan_id, Collection.ok.is_(False))).scalar_one()
+        failed = _log_failed_calls(engine, scan_id)
         findings = evaluate(engine, packs, Params(scan_id=scan_id, scan_date=started.date(),
                                                   profile=config.organisation.profile))
         status = "partial" if failed else "complete"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        log.warning("scan %d interrupted: it stays in the database as interrupted; reports keep showing "
+                    "the latest finished scan", scan_id)
+        raise
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        unsaved = sum(len(rows) for rows in writer.pending.values())
+        raise DatabaseBusy(f"{_locked(busy)}; scan {scan_id} stopped and {unsaved} collected rows were not stored") from None
     finally:
-        with engine.begin() as conn:
-            conn.execute(update(Scan).where(Scan.id == scan_id).values(finished_at=datetime.now(UTC), status=status))
-    return ScanResult(scan_id, status, dict(writer.counts), findings)
+        _finish(engine, scan_id, status)
+    counts = dict(writer.counts)
+    log.info("scan %d %s: %d accounts, %d resources; %d failed calls; findings: %s", scan_id, status,
+             counts.get("account", 0), counts.get("resource", 0), failed,
+             ", ".join(f"{n} {s}" for s, n in sorted(findings.items())) or "none")
+    return ScanResult(scan_id, status, counts, findings)
