@@ -254,8 +254,10 @@ def query(config_path: Path, sql: str, fmt: str, timeout: float, limit: int) -> 
             more = result.fetchone() is not None
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-            reason = {"interrupted": f"the statement ran longer than {timeout:g} s (--timeout)",
-                      "not authorized": "only reading is allowed (select, with, pragmas that describe tables)"}.get(reason, reason)
+            if reason in ("not authorized", "authorization denied"):  # SQLite's authorizer said no
+                reason = "only reading is allowed (select, with, pragmas that describe tables)"
+            elif reason == "interrupted":  # the progress handler stopped it
+                reason = f"the statement ran longer than {timeout:g} s (--timeout)"
             err.print(f"[red]query refused:[/] {escape(reason)}", highlight=False)
             sys.exit(3)
     if more:
