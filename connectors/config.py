@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from connectors.base import check_endpoint
 from inventory.vocabulary import Strict
@@ -38,9 +38,10 @@ class StrictConfig(Strict):
 
 
 class SourceConfig(StrictConfig):
-    """Every source table has a unique, human-chosen name."""
+    """Every source table has a unique, human-chosen name, and may set its own number of workers."""
 
     name: str
+    max_workers: int | None = Field(default=None, ge=1, le=64, description="overrides [scan] max_workers for this source")
 
 
 class MicrosoftCredential(StrictConfig):

@@ -21,6 +21,7 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from connectors.registry import AREAS, MANIFESTS, PROVIDERS
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
 from inventory.db import connect_query, connect_readonly
@@ -294,7 +295,7 @@ def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
 def controls(packs, lang: str) -> None:
     """Every control with its citation and the checks that decide it."""
-    for pack in load_packs().values():
+    for pack in load_packs(AREAS).values():
         if packs and pack.id not in packs:
             continue
         out.print(f"[bold]{pack.id}[/] — {pack.pack.document}", highlight=False)
@@ -321,3 +322,14 @@ def schema() -> None:
     from scanner.schema_doc import schema_markdown
 
     click.echo(schema_markdown(), nl=False)
+
+
+@main.command()
+@click.option("--provider", type=click.Choice(PROVIDERS), help="Only this source.")
+def permissions(provider: str | None) -> None:
+    """The read-only permissions each source needs, from its manifest: provider, permission, calls (* = every call)."""
+    for manifest in MANIFESTS.values():
+        if provider in (None, manifest.provider):
+            for permission in manifest.permissions:
+                calls = sorted({c.call for c in manifest.calls if c.permission == permission}) or ["*"]
+                click.echo(f"{manifest.provider}\t{permission}\t{' '.join(calls)}")

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, make_url, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
-from connectors.base import Connector, ScanContext
-from connectors.registry import MANIFESTS, TABLES
+from connectors.base import CONNECTOR, Connector, ScanContext
+from connectors.registry import AREAS, MANIFESTS, TABLES
 from findings.engine import Params, evaluate
 from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
@@ -58,10 +58,12 @@ def _start(engine: Engine, config: Config, config_path: Path, register_text: str
 
 
 def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
-    """Every configured source's connector; credential problems surface here, before a scan starts."""
-    context = ScanContext(deadline=time.monotonic() + config.scan.deadline_minutes * 60,
-                          max_workers=config.scan.max_workers)
-    return [(provider, source, MANIFESTS[provider].connector_class()(source, context))
+    """Every configured source's connector; credential problems surface here, before a scan starts.
+
+    A source's ``max_workers`` overrides the ``[scan]`` one; every connector reads it from its context."""
+    deadline = time.monotonic() + config.scan.deadline_minutes * 60
+    return [(provider, source, MANIFESTS[provider].connector_class()(
+                source, ScanContext(deadline=deadline, max_workers=source.max_workers or config.scan.max_workers)))
             for provider, source in config.sources()]
 
 
@@ -83,7 +85,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
                     progress(label, count)
         except Exception as exc:
             log.exception("connector %s stopped", label)
-            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call="connector",
+            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call=CONNECTOR,
                                   ok=False, error=f"connector stopped: {type(exc).__name__}: {exc}"[:2000]))
         progress(label, count)
         writer.flush()
@@ -132,7 +134,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
 
     One scan at a time per SQLite file (DatabaseBusy otherwise); Ctrl-C (KeyboardInterrupt) leaves the
     scan ``interrupted``; the SQLite file is checkpointed on the way out, however the scan ends."""
-    packs = [load_packs()[pack_id] for pack_id in config.packs or PACKS]
+    packs = [load_packs(AREAS)[pack_id] for pack_id in config.packs or PACKS]
     register, register_text = Register(), None
     if config.register_path:
         register, register_text = load_register(config.register_path, set(all_controls()))

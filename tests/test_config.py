@@ -11,6 +11,7 @@ from inventory.errors import UserError
 from scanner.cli import main
 from scanner.config import load_config
 from scanner.register import load_register
+from scanner.run import _connectors
 
 ROOT = Path(__file__).parent.parent
 
@@ -43,6 +44,8 @@ def test_example_register_is_valid():
     ('[organisation]\nprofile = "huge"', "organisation.profile: Input should be"),
     ('[[aws]]\nname = "a"\n[[aws]]\nname = "a"', "name: 'a' is used by more than one source table"),
     ('database = ', "not valid TOML"),
+    ('[[m365]]\nname = "t"\ntenant_id = "x"\nmax_concurrency = 4', "m365.0: max_concurrency is now max_workers"),
+    ('[[onprem]]\nname = "o"\nmax_workers = 0', "onprem.0.max_workers: Input should be greater than or equal to 1"),
 ])
 def test_bad_config_names_file_field_and_problem(tmp_path, body, message):
     path = write(tmp_path, "config.toml", body)
@@ -136,3 +139,10 @@ def test_a_bad_config_is_one_unwrapped_line_on_stderr(tmp_path):
     result = CliRunner().invoke(main, ["scan", "--config", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}: onprem.0.verify_tls: Input should be a valid boolean\n"
+
+
+def test_a_source_max_workers_overrides_the_scan_default(tmp_path):
+    path = write(tmp_path, "config.toml", '[scan]\nmax_workers = 3\n[[aws]]\nname = "a"\nregions = ["eu-west-1"]\n'
+                                          '[[onprem]]\nname = "o"\n[[onprem]]\nname = "p"\nmax_workers = 5\n')
+    workers = {source.name: connector.context.max_workers for _, source, connector in _connectors(load_config(path))}
+    assert workers == {"a": 3, "o": 3, "p": 5}

@@ -1,9 +1,16 @@
 """On-premises Exchange and SharePoint: the build table, the connector against fake servers, the version checks."""
 
+import ipaddress
 import socket
-from datetime import date
+import ssl
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from connectors.base import ScanContext
 from connectors.onprem.builds import identify
@@ -14,7 +21,8 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Account, Collection
-from tests.fakes.onprem import OnpremFake
+from tests.declared import assert_declared
+from tests.fakes.onprem import OnpremFake, OnpremHandler
 from tests.support import SCAN_DATE, new_inventory, store
 
 
@@ -40,7 +48,7 @@ def test_unknown_build_is_not_guessed():
 
 def collect(tmp_path, exchange=(), sharepoint=(), **config):
     cfg = OnpremConfig(name="datacentrum", exchange_urls=list(exchange), sharepoint_urls=list(sharepoint), **config)
-    rows = list(OnpremConnector(cfg, ScanContext()).collect())
+    rows = assert_declared("onprem", list(OnpremConnector(cfg, ScanContext()).collect()))
     engine, scan_id = new_inventory(tmp_path)
     store(engine, scan_id, rows)
     derive_facts(engine, scan_id, "classification")
@@ -102,16 +110,74 @@ def test_unreachable_endpoint_is_a_recorded_error(tmp_path):
     assert check("onprem_exchange_version") == []
 
 
-def test_tls_is_verified_by_default(tmp_path):
-    """https against a server that does not speak TLS fails and is recorded, not skipped."""
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize("config, verified", [({}, False), ({"verify_tls": False}, True), ("ca_bundle", True)])
+def test_tls_is_verified_by_default(tmp_path, config, verified):
+    """Over TLS with a self-signed certificate: refused by default, accepted when trusted through ca_bundle or
+    when verification is switched off."""
+    cert, key = self_signed(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
     with OnpremFake("exchange", "15.2.2562.17") as fake:
+        fake.server.socket = tls.wrap_socket(fake.server.socket, server_side=True)
         url = fake.url.replace("http://", "https://")
-        rows, _ = collect(tmp_path, exchange=[url], timeout_seconds=2)
+        rows, _ = collect(tmp_path, exchange=[url], timeout_seconds=5,
+                          **({"ca_bundle": str(cert)} if config == "ca_bundle" else config))
     (record,) = [r for r in rows if isinstance(r, Collection)]
-    assert not record.ok
+    assert record.ok == verified
+    if not verified:
+        assert "CERTIFICATE_VERIFY_FAILED" in record.error
 
 
-def test_plain_http_refused_for_remote_hosts(tmp_path):
-    rows, _ = collect(tmp_path, sharepoint=["http://sharepoint.jenv.example.nl/"])
+def test_plain_http_refused_for_remote_hosts():
+    """Refused when the config is read (tests/test_config.py), and again by the connector itself."""
+    cfg = OnpremConfig.model_construct(name="datacentrum", sharepoint_urls=["http://sharepoint.jenv.example.nl/"])
+    rows = list(OnpremConnector(cfg, ScanContext()).collect())
     (record,) = [r for r in rows if isinstance(r, Collection)]
     assert not record.ok and "loopback" in record.error and record.area == "onprem.sharepoint"
+
+
+class Recording(OnpremHandler):
+    """The fake's handler, also noting each request's method, path and header names (any method is answered)."""
+
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = OnpremHandler.do_GET
+
+    def serve(self) -> None:
+        self.fake.seen.append((self.command, self.path, {name.lower() for name in self.headers}))
+        super().serve()
+
+
+def recording(fake: OnpremFake) -> OnpremFake:
+    fake.seen = []
+    fake.server.RequestHandlerClass = Recording
+    return fake
+
+
+def test_only_anonymous_gets_of_the_configured_urls(tmp_path):
+    """The connector's permission: none. It sends no credentials and only GETs the URLs (and same-host redirects)."""
+    with (recording(OnpremFake("exchange", "15.2.2562.17", owa_header_on_redirect=False)) as exchange,
+          recording(OnpremFake("sharepoint", "16.0.0.14326")) as sharepoint):
+        rows, _ = collect(tmp_path, exchange=[exchange.url], sharepoint=[sharepoint.url])
+    assert [path for _, path, _ in exchange.seen] == ["/owa/", "/owa/auth/logon.aspx?replaceCurrent=1&url=%2fowa%2f"]
+    assert [path for _, path, _ in sharepoint.seen] == ["/"]
+    for method, _, headers in exchange.seen + sharepoint.seen:
+        assert method == "GET"
+        assert not headers & {"authorization", "proxy-authorization", "cookie"}
+    assert all(c.ok for c in rows if isinstance(c, Collection))
