@@ -55,21 +55,18 @@ def checkpoint(engine: Engine) -> None:
     engine.dispose()
 
 
-def connect_readonly(url: str) -> Engine:
-    """An engine that cannot write: SQLite opened with mode=ro, PostgreSQL in read-only transactions."""
+def connect_readonly(url: str, statement_timeout: float | None = None) -> Engine:
+    """An engine that cannot write: SQLite opened with mode=ro, PostgreSQL in read-only transactions
+    (set when the session starts, so no rollback undoes it), there with an optional statement timeout."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             raise FileNotFoundError(path)
         return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
-    engine = create_engine(url)
-
-    @event.listens_for(engine, "connect")
-    def _readonly(dbapi_conn, _record):
-        cur = dbapi_conn.cursor()
-        cur.execute("set session characteristics as transaction read only")
-        cur.close()
-    return engine
+    options = "-c default_transaction_read_only=on"
+    if statement_timeout is not None:
+        options += f" -c statement_timeout={int(statement_timeout * 1000)}"
+    return create_engine(url, connect_args={"options": options})
 
 
 QUERY_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,
@@ -88,18 +85,13 @@ def _reading_only(action: int, arg1: str | None, *_) -> int:
 def connect_query(url: str, timeout: float) -> Engine:
     """A read-only engine for auditors' SQL: only reading is authorised and a statement stops after
     ``timeout`` seconds (SQLite: authorizer and progress handler; PostgreSQL: statement_timeout)."""
-    engine = connect_readonly(url)
-
-    @event.listens_for(engine, "connect")
-    def _bounded(dbapi_conn, _record):
-        if engine.dialect.name == "sqlite":
+    engine = connect_readonly(url, statement_timeout=timeout)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _bounded(dbapi_conn, _record):
             deadline = time.monotonic() + timeout
             dbapi_conn.set_authorizer(_reading_only)
             dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline, 10000)
-        else:
-            cur = dbapi_conn.cursor()
-            cur.execute(f"set statement_timeout = {int(timeout * 1000)}")
-            cur.close()
     return engine
 
 

@@ -255,9 +255,10 @@ def query(config_path: Path, sql: str, fmt: str, timeout: float, limit: int) -> 
             more = result.fetchone() is not None
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-            if reason in ("not authorized", "authorization denied"):  # SQLite's authorizer said no
+            sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)  # PostgreSQL
+            if reason in ("not authorized", "authorization denied") or sqlstate == "25006":  # authorizer, read-only transaction
                 reason = "only reading is allowed (select, with, pragmas that describe tables)"
-            elif reason == "interrupted":  # the progress handler stopped it
+            elif reason == "interrupted" or sqlstate == "57014":  # progress handler, statement_timeout
                 reason = f"the statement ran longer than {timeout:g} s (--timeout)"
             err.print(f"[red]query refused:[/] {escape(reason)}", highlight=False)
             sys.exit(3)
