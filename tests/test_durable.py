@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from connectors.onprem.calls import EXCHANGE
 from inventory.tables import Scan
 from reports.data import latest_scan_id
 from scanner.cli import main
@@ -60,7 +61,7 @@ def test_cron_log_has_one_timestamped_line_per_event_and_every_failed_call(tmp_p
     assert re.search(r"INFO wolkenwacht.scan: scan 1 started: onprem:" + estate, result.stderr)
     failed = [line for line in lines if "failed call:" in line]
     assert len(failed) == 1 and f"provider=onprem estate={estate} account=http://127.0.0.1:" in failed[0]
-    assert "call=http:GET exchange" in failed[0] and "Connection refused" in failed[0]
+    assert f"call={EXCHANGE.call} permission={EXCHANGE.permission} error=" in failed[0] and "Connection refused" in failed[0]
     assert re.search(r"INFO wolkenwacht.scan: scan 1 partial: 2 accounts, .*1 failed calls; findings: .*1 fail", lines[-2])
     report = json.loads((tmp_path / "report.json").read_text())  # written by the same run
     assert report["scan"]["status"] == "partial" and len(report["collection_errors"]) == 1
