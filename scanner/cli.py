@@ -9,6 +9,7 @@ writing to it; 130 the scan was interrupted (Ctrl-C or SIGTERM).
 import csv
 import json
 import logging
+import os
 import signal
 import sys
 from itertools import islice
@@ -111,9 +112,11 @@ class Cli(click.Group):
             first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
             err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
             sys.exit(3)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # the scan is already marked interrupted and checkpointed
             err.print("[red]interrupted[/]", highlight=False)
-            sys.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)  # without waiting for connector threads still stuck on the network
 
 
 @click.group(cls=Cli)

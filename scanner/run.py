@@ -2,8 +2,10 @@
 
 import hashlib
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -67,13 +69,47 @@ def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
             for provider, source in config.sources()]
 
 
+def _in_background(collect: Callable[[], Iterator], batch: int = 500) -> Iterator:
+    """Iterate ``collect()`` in a daemon thread and hand its rows over in batches (a bounded queue).
+
+    The main thread then waits on the queue, not inside a connector's thread pool, so Ctrl-C and
+    SIGTERM reach the scan at once even while a call hangs on the network."""
+    handover: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def produce() -> None:
+        rows: list = []
+        try:
+            for row in collect():
+                rows.append(row)
+                if len(rows) >= batch:
+                    handover.put(rows)
+                    rows = []
+                    if stop.is_set():
+                        return
+            handover.put(rows)
+            handover.put(None)
+        except Exception as exc:  # handed to the main thread, which records the connector as stopped
+            handover.put(rows)
+            handover.put(exc)
+
+    threading.Thread(target=produce, daemon=True, name="collect").start()
+    try:
+        while (item := handover.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+
+
 def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, progress: Progress) -> None:
     """Run the connectors; a connector that crashes is recorded, the others still run."""
     seen_accounts: set[tuple[str, str]] = set()
     for provider, source, connector in connectors:
         label, count = f"{provider}:{source.name}", 0
         try:
-            for row in connector.collect():
+            for row in _in_background(connector.collect):
                 if isinstance(row, rows.Account):
                     if (row.provider, row.account_id) in seen_accounts:
                         continue
