@@ -124,7 +124,7 @@ def attempt(
         value = fn()
     except Exception as exc:
         message = describe_error(exc)
-        log.warning("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call.call, message)
+        log.debug("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call.call, message)  # the scan logs failed calls
         return Outcome(None, call.record(ok=False, error=message[:2000], **where))
     return Outcome(value, call.record(ok=True, item_count=count(value), **where))
 

@@ -1,6 +1,8 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
 import dataclasses
+import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,10 +24,13 @@ def dumps(value) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def connect(url: str) -> Engine:
-    """An engine for the inventory; SQLite gets WAL and relaxed fsync for bulk loads."""
-    engine = create_engine(url, json_serializer=dumps, json_deserializer=orjson.loads)
-    if engine.dialect.name == "sqlite":
+def connect(url: str, busy_timeout: float = 5) -> Engine:
+    """An engine for the inventory; SQLite gets WAL, relaxed fsync for bulk loads, and waits up to
+    ``busy_timeout`` seconds for another connection's write lock."""
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, json_serializer=dumps, json_deserializer=orjson.loads,
+                           connect_args={"timeout": busy_timeout} if sqlite else {})
+    if sqlite:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
@@ -37,20 +42,52 @@ def connect(url: str) -> Engine:
     return engine
 
 
-def connect_readonly(url: str) -> Engine:
-    """An engine that cannot write: SQLite opened with mode=ro, PostgreSQL in read-only transactions."""
+def checkpoint(engine: Engine) -> None:
+    """Close the engine's connections; on SQLite first copy the WAL into the database file and empty it,
+    so the ``.db`` file alone holds everything (an auditor may be handed just that file)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("pragma wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+def connect_readonly(url: str, statement_timeout: float | None = None) -> Engine:
+    """An engine that cannot write: SQLite opened with mode=ro, PostgreSQL in read-only transactions
+    (set when the session starts, so no rollback undoes it), there with an optional statement timeout."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             raise FileNotFoundError(path)
         return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
-    engine = create_engine(url)
+    options = "-c default_transaction_read_only=on"
+    if statement_timeout is not None:
+        options += f" -c statement_timeout={int(statement_timeout * 1000)}"
+    return create_engine(url, connect_args={"options": options})
 
-    @event.listens_for(engine, "connect")
-    def _readonly(dbapi_conn, _record):
-        cur = dbapi_conn.cursor()
-        cur.execute("set session characteristics as transaction read only")
-        cur.close()
+
+QUERY_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,
+                 sqlite3.SQLITE_TRANSACTION}
+QUERY_PRAGMAS = {"table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+                 "foreign_key_list", "collation_list", "function_list", "pragma_list", "module_list", "compile_options"}
+
+
+def _reading_only(action: int, arg1: str | None, *_) -> int:
+    """SQLite authorizer: reading statements and introspection pragmas only (no ATTACH, VACUUM INTO, writes)."""
+    if action in QUERY_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and arg1 in QUERY_PRAGMAS):
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+def connect_query(url: str, timeout: float) -> Engine:
+    """A read-only engine for auditors' SQL: only reading is authorised and a statement stops after
+    ``timeout`` seconds (SQLite: authorizer and progress handler; PostgreSQL: statement_timeout)."""
+    engine = connect_readonly(url, statement_timeout=timeout)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _bounded(dbapi_conn, _record):
+            deadline = time.monotonic() + timeout
+            dbapi_conn.set_authorizer(_reading_only)
+            dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline, 10000)
     return engine
 
 

@@ -23,15 +23,23 @@ def from_validation(path: Path | str, exc: ValidationError) -> UserError:
 
 
 def read_toml(path: Path, model: type[Model], extra: dict | None = None) -> tuple[Model, str]:
-    """Read a TOML file into a validated model (plus ``extra`` fields); returns it with the file's text."""
+    """Read a TOML file into a validated model (plus ``extra`` fields); returns it with the file's text.
+
+    Validators see the file's folder as context ``base`` (relative paths are relative to the file)."""
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except FileNotFoundError:
         raise UserError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML: {exc}") from None
     try:
-        return model.model_validate(data | (extra or {})), text
+        return model.model_validate(data | (extra or {}), context={"base": path.parent}), text
     except ValidationError as exc:
         raise from_validation(path, exc) from None

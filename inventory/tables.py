@@ -22,7 +22,9 @@ class Scan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     started_at: datetime = Field(description="UTC start of the scan")
     finished_at: datetime | None = Field(default=None, description="UTC end of the scan")
-    status: str = Field(description="running, complete (no errors), partial (some calls failed) or failed")
+    status: str = Field(description=(
+        "running, complete (no errors), partial (some calls failed), interrupted (Ctrl-C, SIGTERM, or its "
+        "process was killed) or failed; reports default to the latest complete or partial scan"))
     tool_version: str = Field(description="wolkenwacht version that ran the scan")
     organisation_name: str | None = Field(default=None, description="organisation name from the config")
     organisation_profile: str = Field(description="organisation profile from the config: ministry, critical or essential")

@@ -9,7 +9,7 @@ drop view if exists latest_resource;
 drop view if exists latest_scan;
 drop view if exists latest_estate_scan;
 create view latest_scan as
-  select * from scan where id = (select max(id) from scan where finished_at is not null);
+  select * from scan where id = (select max(id) from scan where status in ('complete', 'partial'));
 -- The newest finished (complete or partial) scan of each organisation and estate: the current
 -- state when every estate is scanned by its own scheduled job into one shared database.
 create view latest_estate_scan as

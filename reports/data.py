@@ -18,6 +18,7 @@ LANGS = ("nl", "en")
 # Version of the JSON report's layout. 1: release 0.1.0 (no schema_version field); 2: adds
 # schema_version and each finding's key. Raise it when a field changes or goes; adding one keeps it.
 REPORT_SCHEMA_VERSION = 2
+FINISHED = ("complete", "partial")  # scans whose findings were all judged
 STREAM_BATCH = 1000
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
@@ -163,11 +164,19 @@ def collection_errors(engine: Engine, scan_id: int) -> list[dict]:
         return [dict(row) for row in conn.execute(stmt).mappings()]
 
 
-def latest_scan_id(engine: Engine) -> int | None:
-    """The newest finished scan (as the ``latest_scan`` view), or None."""
+def latest_scan_id(engine: Engine, organisation: str | None = None, before: int | None = None) -> int | None:
+    """The newest finished scan, complete or partial, of the organisation (None: of any organisation),
+    optionally older than scan ``before``; None when there is none.
+
+    Running, interrupted and failed scans are never the default: their findings were not all judged."""
     t = Scan.__table__
+    where = [t.c.status.in_(FINISHED)]
+    if organisation is not None:
+        where.append(t.c.organisation_name == organisation)
+    if before is not None:
+        where.append(t.c.id < before)
     with engine.connect() as conn:
-        return conn.execute(select(func.max(t.c.id)).where(t.c.finished_at.is_not(None))).scalar()
+        return conn.execute(select(func.max(t.c.id)).where(*where)).scalar()
 
 
 class Findings:

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import groupby
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, select
 
 from inventory.errors import UserError
 from inventory.tables import Finding, Resource, Scan
-from reports.data import scan_dict
+from reports.data import FINISHED, latest_scan_id, scan_dict
 
 KINDS = ("new", "resolved", "changed")
 HEADINGS = {"nl": {"new": "Nieuw", "resolved": "Opgelost", "changed": "Status gewijzigd", "none": "Geen verschillen",
@@ -60,30 +60,21 @@ class Diff:
 
 def _finished(engine: Engine, scan_id: int) -> int:
     with engine.connect() as conn:
-        finished = conn.execute(select(_s.c.finished_at).where(_s.c.id == scan_id)).first()
-    if finished is None:
+        status = conn.execute(select(_s.c.status).where(_s.c.id == scan_id)).scalar()
+    if status is None:
         raise UserError(f"scan {scan_id} not found in the database")
-    if finished[0] is None:
-        raise UserError(f"scan {scan_id} has not finished: compare finished scans only")
+    if status not in FINISHED:
+        raise UserError(f"scan {scan_id} is {status}: compare finished (complete or partial) scans only")
     return scan_id
-
-
-def _latest(engine: Engine, organisation: str | None, before: int | None = None) -> int | None:
-    """The newest finished scan of the organisation, optionally older than scan ``before``."""
-    where = [_s.c.finished_at.is_not(None), _s.c.organisation_name.is_not_distinct_from(organisation)]
-    if before is not None:
-        where.append(_s.c.id < before)
-    with engine.connect() as conn:
-        return conn.execute(select(func.max(_s.c.id)).where(*where)).scalar()
 
 
 def scan_pair(engine: Engine, organisation: str | None, before: int | None, after: int | None) -> tuple[int, int]:
     """The scans to compare: as given, else the latest finished scan of the organisation and the one before it."""
-    after = _finished(engine, after) if after else _latest(engine, organisation)
+    after = _finished(engine, after) if after else latest_scan_id(engine, organisation)
     if after is not None and before is None:
         with engine.connect() as conn:
             organisation = conn.execute(select(_s.c.organisation_name).where(_s.c.id == after)).scalar()
-        before = _latest(engine, organisation, after)
+        before = latest_scan_id(engine, organisation, after)
     if before is None or after is None:
         raise UserError(f"the database holds fewer than two finished scans of organisation {organisation!r}: "
                         "name them with --from and --to")
@@ -152,7 +143,7 @@ def changes_since_previous(engine: Engine, scan_id: int) -> Diff | None:
     """For a report of one scan: the differences with the organisation's previous finished scan, or None."""
     with engine.connect() as conn:
         organisation = conn.execute(select(_s.c.organisation_name).where(_s.c.id == scan_id)).scalar()
-    previous = _latest(engine, organisation, scan_id)
+    previous = latest_scan_id(engine, organisation, scan_id)
     return None if previous is None else diff_scans(engine, previous, scan_id)
 
 

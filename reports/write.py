@@ -1,6 +1,8 @@
 """Writing a report in one of its formats: html (admins), json, csv and ocsf (machines), cio (CIO Rijk)."""
 
-from contextlib import nullcontext
+import errno
+import os
+import tempfile
 from functools import partial
 from pathlib import Path
 from typing import IO, Literal
@@ -17,11 +19,57 @@ from reports.tabular import check_separator, write_csv, write_json
 
 FORMATS = ("html", "json", "csv", "ocsf", "cio")
 
+# the first bytes of a SQLite database and of its write-ahead log: never overwritten by a report
+SQLITE_MAGIC = (b"SQLite format 3\x00", bytes.fromhex("377f0682"), bytes.fromhex("377f0683"))
+
+
+def check_target(path: Path) -> None:
+    """Refuse a report path that is a directory, lacks its folder, or holds a SQLite database (one line)."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory; name a file")
+    if not path.parent.is_dir():
+        raise UserError(f"{path}: the folder {path.parent} does not exist")
+    try:
+        with open(path, "rb") as existing:
+            head = existing.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be written: {exc.strerror}") from None
+    if head.startswith(SQLITE_MAGIC):
+        raise UserError(f"{path}: is a SQLite database; a report never overwrites one")
+
+
+def write_atomically(path: Path, write) -> None:
+    """Call ``write(out=stream)`` on a temporary file next to ``path``, then rename it into place:
+    a failure (a full disk, say) leaves no partial report and an earlier file untouched."""
+    check_target(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be written: {exc.strerror}") from None
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as stream:
+            write(out=stream)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror
+        raise UserError(f"{path}: cannot be written: {reason}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 def write_report(engine: Engine, scan_id: int | None, fmt: Literal["html", "json", "csv", "cio", "cio-all"], out: IO[str] | Path,
                  packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
                  csv_separator: str = ",") -> None:
-    """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file.
+    """Write the report of a scan to a text stream, or atomically to a file (UTF-8).
 
     Formats: html (admins), json, csv and ocsf (machines), cio (the notification report for CIO Rijk)."""
     if fmt == "html":
@@ -36,6 +84,7 @@ def write_report(engine: Engine, scan_id: int | None, fmt: Literal["html", "json
         write = partial(write_csv, report_data(engine, scan_id, packs, lang, statuses), separator=check_separator(csv_separator))
     else:
         raise UserError(f"report format {fmt!r} is not supported; choose {', '.join(FORMATS)}")
-    opened = open(out, "w", encoding="utf-8", newline="") if isinstance(out, (str, Path)) else nullcontext(out)
-    with opened as stream:
-        write(out=stream)
+    if isinstance(out, (str, Path)):
+        write_atomically(Path(out), write)
+    else:
+        write(out=out)

@@ -1,20 +1,23 @@
 """The command line: a thin layer over the library.
 
 Exit codes: 0 success; 1 ``scan --fail-on`` found failing or error findings at or above the
-severity; 2 invalid input (arguments, config, register: one line on stderr, no traceback);
-3 the database could not be opened or queried.
+severity; 2 invalid input (arguments, config, register, report path: one line on stderr, no
+traceback); 3 the database could not be opened, refused the statement, or another scan is
+writing to it; 130 the scan was interrupted (Ctrl-C or SIGTERM).
 """
 
 import csv
 import json
 import logging
+import os
+import signal
 import sys
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select, text
@@ -23,39 +26,33 @@ from sqlalchemy.exc import SQLAlchemyError
 from connectors.registry import AREAS, MANIFESTS, PROVIDERS, TABLES
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
-from inventory.db import connect, connect_readonly
+from inventory.db import connect, connect_query, connect_readonly
 from inventory.errors import UserError
 from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.retention import prune, scans_to_prune
 from inventory.tables import CheckSource, Finding, PackControl, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
-from reports.data import latest_scan_id
+from reports.data import FINISHED, latest_scan_id
 from reports.diff import diff_scans, diff_text, scan_pair
-from reports.tabular import SEPARATORS
-from reports.write import FORMATS, write_report
+from reports.tabular import SEPARATORS, csv_cell
+from reports.write import FORMATS, check_target, write_report
 from scanner.config import PACKS, Config, load_config
+from scanner.lock import DatabaseBusy, scan_running
+from scanner.progress import setup_logging
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # soft wrap: a message is one line, also in a cron log
 out = Console()
 FAILING = ("fail", "error")
 config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.toml"),
                              show_default=True, help="Configuration file (see config.example.toml).")
 
 
-def _logging(verbose: bool) -> None:
-    level = logging.DEBUG if verbose else logging.INFO
-    if sys.stderr.isatty():
-        logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
-    else:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _readonly(config: Config, any_version: bool = False):
-    """The database opened read-only; unless ``any_version``, it must have this version's schema."""
+def _readonly(config: Config, any_version: bool = False, query_timeout: float | None = None):
+    """The inventory opened read-only (for ``query`` also limited to reading statements and bounded in time);
+    unless ``any_version``, it must have this version's schema."""
     try:
-        engine = connect_readonly(config.database)
+        engine = (connect_readonly(config.database) if query_timeout is None
+                  else connect_query(config.database, query_timeout))
     except FileNotFoundError as exc:
         raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
     if not any_version:
@@ -63,11 +60,51 @@ def _readonly(config: Config, any_version: bool = False):
     return engine
 
 
-def _scan_id(engine, requested: int | None) -> int:
-    scan_id = requested or latest_scan_id(engine)
-    if scan_id is None:
-        raise UserError("the database holds no finished scan yet: run 'wolkenwacht scan' first")
+def _state(status: str, database: str) -> str:
+    """How a scan that is not finished reads to a person."""
+    if status != "running":
+        return status
+    return {True: "still running", False: "interrupted (its process is gone)"}.get(scan_running(database),
+                                                                                  "running or interrupted")
+
+
+def _scan_id(engine, config: Config, requested: int | None) -> int:
+    """The requested scan if it finished (complete or partial), else the organisation's latest finished scan,
+    noting its newer scans that did not finish."""
+    database, organisation = config.database, config.organisation.name
+    t = Scan.__table__
+    with engine.connect() as conn:
+        if requested is not None:
+            status = conn.execute(select(t.c.status).where(t.c.id == requested)).scalar()
+            if status is None:
+                raise UserError(f"scan {requested} is not in the database")
+            if status not in FINISHED:
+                raise UserError(f"scan {requested} is {_state(status, database)}: its findings were not all judged; "
+                                "choose a complete or partial scan")
+            return requested
+        scan_id = latest_scan_id(engine, organisation)
+        if scan_id is None:
+            raise UserError(f"the database holds no finished scan of {organisation} yet: run 'wolkenwacht scan' first")
+        later = select(t.c.id, t.c.status).where(t.c.id > scan_id, t.c.organisation_name == organisation).order_by(t.c.id)
+        for newer, status in conn.execute(later):
+            err.print(f"note: scan {newer} is {_state(status, database)}; showing scan {scan_id}, "
+                      "the latest finished scan", highlight=False, markup=False)
     return scan_id
+
+
+def _check_output(config: Config, path: Path) -> None:
+    """Refuse a report path that is the configured database (or one of its side files), a folder, and so on."""
+    if config.database.startswith("sqlite:///"):
+        database = Path(config.database.removeprefix("sqlite:///")).resolve()
+        side_files = {database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal", ".lock"))}
+        if path.resolve() in side_files:
+            raise UserError(f"{path}: is the inventory database (or one of its files); a report never overwrites it")
+    check_target(path)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM (systemd stop, Kubernetes eviction) ends a scan as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 class Cli(click.Group):
@@ -79,6 +116,9 @@ class Cli(click.Group):
         except UserError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
             sys.exit(2)
+        except DatabaseBusy as exc:
+            err.print(f"[red]database busy:[/] {escape(str(exc))}", highlight=False)
+            sys.exit(3)
         except SQLAlchemyError as exc:
             first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
             err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
@@ -86,6 +126,11 @@ class Cli(click.Group):
         except SchemaError as exc:
             err.print(f"[red]database error:[/] {escape(str(exc))}", highlight=False)
             sys.exit(3)
+        except KeyboardInterrupt:  # the scan is already marked interrupted and checkpointed
+            err.print("[red]interrupted[/]", highlight=False)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)  # without waiting for connector threads still stuck on the network
 
 
 @click.group(cls=Cli)
@@ -93,23 +138,31 @@ class Cli(click.Group):
 @click.version_option(package_name="wolkenwacht")
 def main(verbose: bool) -> None:
     """Wolkenwacht: scan cloud and Microsoft 365 configuration against Dutch government cloud policy."""
-    _logging(verbose)
+    setup_logging(err, verbose)
 
 
 @main.command()
 @config_option
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when failing or error findings at or above this severity exist.")
-def scan(config_path: Path, fail_on: str | None) -> None:
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
+              help=f"Also write this report after the scan ({', '.join(FORMATS)}); repeatable.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of --report.")
+def scan(config_path: Path, fail_on: str | None, reports: tuple[str, ...], lang: str) -> None:
     """Collect live state from every configured source, store it and judge it."""
     from scanner.progress import progress_reporter
     from scanner.run import run_scan
 
     config = load_config(config_path)
-    with progress_reporter(err) as progress:
-        result = run_scan(config, config_path, progress)
-    stored = ", ".join(f"{result.rows.get(t, 0)} {t}s" for t in ("account", "resource"))
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(result.findings.items()))
-    err.print(f"scan {result.scan_id} {result.status}: {stored}; findings: {summary or 'none'}", highlight=False)
+    targets = [_report_target(config, value) for value in reports]
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with progress_reporter(err) as progress:
+            result = run_scan(config, config_path, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for fmt, path in targets:
+        write_report(_readonly(config), result.scan_id, fmt, path, lang=lang)
+        logging.getLogger("wolkenwacht.scan").info("report written to %s", path)
     if fail_on:
         limit = SEVERITIES.index(fail_on)
         engine = _readonly(config)
@@ -119,6 +172,15 @@ def scan(config_path: Path, fail_on: str | None) -> None:
                 {"s": result.scan_id}).all()
         if any(SEVERITIES.index(sev) <= limit for sev, _ in failing):
             sys.exit(1)
+
+
+def _report_target(config: Config, value: str) -> tuple[str, Path]:
+    """``FORMAT=PATH`` of ``scan --report``, checked before the scan starts."""
+    fmt, _, path = value.partition("=")
+    if fmt not in FORMATS or not path:
+        raise UserError(f"--report {value!r}: write FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}")
+    _check_output(config, Path(path))
+    return fmt, Path(path)
 
 
 @main.command()
@@ -137,14 +199,17 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses,
            csv_separator: str, all_organisations: bool) -> None:
     """Write the findings report (HTML for admins, JSON, CSV and OCSF for machines, cio for CIO Rijk)."""
-    engine = _readonly(load_config(config_path))
+    config = load_config(config_path)
+    target = sys.stdout if str(output) == "-" else output
+    if target is not sys.stdout:
+        _check_output(config, output)
+    engine = _readonly(config)
     if all_organisations:
         if fmt != "cio" or scan_id is not None:
             raise UserError("--all-organisations goes with --format cio and without --scan")
         fmt = "cio-all"
     else:
-        scan_id = _scan_id(engine, scan_id)
-    target = sys.stdout if str(output) == "-" else output
+        scan_id = _scan_id(engine, config, scan_id)
     write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None,
                  csv_separator=csv_separator)
     if target is not sys.stdout:
@@ -161,8 +226,9 @@ def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang:
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_json) -> None:
     """List findings of a scan."""
-    engine = _readonly(load_config(config_path))
-    scan_id = _scan_id(engine, scan_id)
+    config = load_config(config_path)
+    engine = _readonly(config)
+    scan_id = _scan_id(engine, config, scan_id)
     sql = ("select f.pack, f.control_id, c.title_nl, c.title_en, f.status, f.severity, f.provider, f.account_id,"
            " r.uid, f.message from finding f left join resource r on r.id = f.resource_id"
            " left join pack_control c on c.scan_id = f.scan_id and c.pack = f.pack and c.control_id = f.control_id"
@@ -191,24 +257,41 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
 @config_option
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(config_path: Path, sql: str, fmt: str) -> None:
-    """Run read-only SQL on the inventory (the database is opened read-only)."""
-    engine = _readonly(load_config(config_path), any_version=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help="Stop the statement after this many seconds.")
+@click.option("--limit", type=click.IntRange(min=1), default=10000, show_default=True, help="Print at most this many rows.")
+def query(config_path: Path, sql: str, fmt: str, timeout: float, limit: int) -> None:
+    """Run reading SQL on the inventory: opened read-only, writes, ATTACH and VACUUM INTO refused, bounded in time and rows."""
+    engine = _readonly(load_config(config_path), any_version=True, query_timeout=timeout)
     with engine.connect() as conn:
-        result = conn.exec_driver_sql(sql)
-        columns = list(result.keys())
-        if fmt == "csv":
-            writer = csv.writer(sys.stdout)
-            writer.writerow(columns)
-            writer.writerows(result)
-        elif fmt == "json":
-            for row in result:
-                click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
-        else:
-            table = Table(*columns)
-            for row in result:
-                table.add_row(*("" if v is None else str(v) for v in row))
-            out.print(table, markup=False, highlight=False)
+        try:
+            result = conn.exec_driver_sql(sql)
+            columns = list(result.keys())
+            rows = islice(result, limit)
+            if fmt == "csv":
+                writer = csv.writer(sys.stdout)
+                writer.writerow([csv_cell(c) for c in columns])
+                writer.writerows([csv_cell(v) for v in row] for row in rows)
+            elif fmt == "json":
+                for row in rows:
+                    click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
+            else:
+                table = Table(*columns)
+                for row in rows:
+                    table.add_row(*("" if v is None else str(v) for v in row))
+                out.print(table, markup=False, highlight=False)
+            more = result.fetchone() is not None
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)  # PostgreSQL
+            if reason in ("not authorized", "authorization denied") or sqlstate == "25006":  # authorizer, read-only transaction
+                reason = "only reading is allowed (select, with, pragmas that describe tables)"
+            elif reason == "interrupted" or sqlstate == "57014":  # progress handler, statement_timeout
+                reason = f"the statement ran longer than {timeout:g} s (--timeout)"
+            err.print(f"[red]query refused:[/] {escape(reason)}", highlight=False)
+            sys.exit(3)
+    if more:
+        err.print(f"note: output stopped after {limit} rows (--limit)", highlight=False, markup=False)
 
 
 def _check_ids(conn, scan_id: int) -> dict[str, list[str]]:
@@ -231,7 +314,8 @@ def check(config_path: Path, check_id: str | None, control_id: str | None, scan_
 
     Without CHECK_ID it lists the checks of the scan and their controls; with --finding it re-runs the
     check behind that finding and prints only that finding's row."""
-    engine = _readonly(load_config(config_path), any_version=True)
+    config = load_config(config_path)
+    engine = _readonly(config, any_version=True)
     finding = None
     if finding_id is not None:
         with engine.connect() as conn:
@@ -239,7 +323,7 @@ def check(config_path: Path, check_id: str | None, control_id: str | None, scan_
         if finding is None:
             raise UserError(f"finding {finding_id} not found in the database")
         check_id, control_id, scan_id = finding.check_id, finding.control_id, finding.scan_id
-    scan_id = _scan_id(engine, scan_id)
+    scan_id = _scan_id(engine, config, scan_id)
     with engine.connect() as conn:
         known = _check_ids(conn, scan_id)
         source = conn.execute(select(CheckSource).where(CheckSource.scan_id == scan_id,

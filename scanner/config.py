@@ -4,34 +4,58 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, create_model, field_validator
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from connectors.config import StrictConfig
 from connectors.registry import MANIFESTS
 from inventory.errors import UserError, read_toml
-from inventory.vocabulary import Strict
 
 PACKS = ("jenv-aenm-2025", "rijksbreed-2022", "rijksbreed-2026")
 
 
-class Organisation(Strict):
+class Organisation(StrictConfig):
     name: str = "organisatie"
     profile: Literal["ministry", "critical", "essential"] = Field(
         default="ministry", description="critical/essential entity (Wwke / Cyberbeveiligingswet) or plain ministry")
 
 
-class ScanOptions(Strict):
+class ScanOptions(StrictConfig):
     deadline_minutes: float = Field(default=120, gt=0, description="stop waiting for throttled APIs after this")
     max_workers: int = Field(default=8, ge=1, le=64)
+    busy_timeout_seconds: float = Field(default=60, gt=0, le=3600,
+                                        description="how long a write waits for another connection's lock on a SQLite file")
 
 
-class Settings(Strict):
+def check_database(url: str) -> str:
+    """A SQLAlchemy URL whose dialect and driver are installed. Raises ValueError."""
+    try:
+        dialect = make_url(url).get_dialect()
+        dialect.import_dbapi()
+    except NoSuchModuleError:
+        raise ValueError(f"unknown database kind in {url.split(':')[0]!r}; use sqlite:/// or postgresql+psycopg://") from None
+    except (ArgumentError, ValueError):
+        raise ValueError(f"not a database URL: {url!r}") from None
+    except ImportError as exc:
+        raise ValueError(f"the driver {exc.name} for {url.split(':')[0]} is not installed "
+                         "(for postgresql+psycopg: pip install 'wolkenwacht[postgres]')") from None
+    return url
+
+
+class Settings(StrictConfig):
     """Everything but the source tables."""
 
     database: str = "sqlite:///wolkenwacht.db"
-    register_path: Path | None = Field(default=None, alias="register", description="the register file")
+    register_path: Path | None = Field(default=None, alias="register", description="the register file", strict=False)
     packs: list[str] = Field(default_factory=lambda: list(PACKS))
     classification_tag: str = "classification"
     organisation: Organisation = Field(default_factory=Organisation)
     scan: ScanOptions = Field(default_factory=ScanOptions)
+
+    @field_validator("database")
+    @classmethod
+    def _database(cls, url: str) -> str:
+        return check_database(url)
 
     @field_validator("packs")
     @classmethod

@@ -2,14 +2,17 @@
 
 import hashlib
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, make_url, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from connectors.base import CONNECTOR, Connector, ScanContext
@@ -19,9 +22,10 @@ from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
 from inventory import rows
-from inventory.db import Writer, connect, create_schema, schema_lock
+from inventory.db import Writer, checkpoint, connect, create_schema, schema_lock
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
+from scanner.lock import DatabaseBusy, lock_path, scan_lock
 from scanner.register import Register, load_register, register_rows, sha256
 
 log = logging.getLogger("wolkenwacht.scan")
@@ -65,13 +69,47 @@ def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
             for provider, source in config.sources()]
 
 
+def _in_background(collect: Callable[[], Iterator], batch: int = 500) -> Iterator:
+    """Iterate ``collect()`` in a daemon thread and hand its rows over in batches (a bounded queue).
+
+    The main thread then waits on the queue, not inside a connector's thread pool, so Ctrl-C and
+    SIGTERM reach the scan at once even while a call hangs on the network."""
+    handover: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def produce() -> None:
+        rows: list = []
+        try:
+            for row in collect():
+                rows.append(row)
+                if len(rows) >= batch:
+                    handover.put(rows)
+                    rows = []
+                    if stop.is_set():
+                        return
+            handover.put(rows)
+            handover.put(None)
+        except Exception as exc:  # handed to the main thread, which records the connector as stopped
+            handover.put(rows)
+            handover.put(exc)
+
+    threading.Thread(target=produce, daemon=True, name="collect").start()
+    try:
+        while (item := handover.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+
+
 def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, progress: Progress) -> None:
     """Run the connectors; a connector that crashes is recorded, the others still run."""
     seen_accounts: set[tuple[str, str]] = set()
     for provider, source, connector in connectors:
         label, count = f"{provider}:{source.name}", 0
         try:
-            for row in connector.collect():
+            for row in _in_background(connector.collect):
                 if isinstance(row, rows.Account):
                     if (row.provider, row.account_id) in seen_accounts:
                         continue
@@ -89,18 +127,79 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
         writer.flush()
 
 
+def _mark_interrupted(engine: Engine, database: str) -> None:
+    """Scans still ``running`` in a SQLite file whose lock we now hold: their process is gone."""
+    if lock_path(database) is None:
+        return
+    with engine.begin() as conn:
+        ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
+                           .returning(Scan.id)).scalars().all()
+    for scan_id in ids:
+        log.warning("scan %d did not finish (its process is gone): marked interrupted", scan_id)
+
+
+def _log_failed_calls(engine: Engine, scan_id: int) -> int:
+    """One log line per failed call of this scan (every connector records them as Collection rows)."""
+    t = Collection.__table__
+    with engine.connect() as conn:
+        failed = conn.execute(select(t.c.provider, t.c.estate, t.c.account_id, t.c.region, t.c.call, t.c.error,
+                                     t.c.permission).where(t.c.scan_id == scan_id, t.c.ok.is_(False))
+                              .order_by(t.c.id)).all()
+    for row in failed:
+        log.warning("failed call: provider=%s estate=%s account=%s region=%s call=%s permission=%s error=%s",
+                    row.provider, row.estate, row.account_id or "-", row.region or "-", row.call,
+                    row.permission or "-", row.error)
+    return len(failed)
+
+
+def _locked(busy: float) -> str:
+    return f"the database stayed locked by another connection for more than {busy:g} s (scan.busy_timeout_seconds)"
+
+
+def _finish(engine: Engine, scan_id: int, status: str) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Scan).where(Scan.id == scan_id).values(finished_at=datetime.now(UTC), status=status))
+    except SQLAlchemyError as exc:
+        log.error("scan %d could not be marked %s (%s); the next scan marks it interrupted", scan_id, status,
+                  str(getattr(exc, "orig", exc)).splitlines()[0])
+
+
 def run_scan(config: Config, config_path: Path, progress: Progress = lambda label, rows: None) -> ScanResult:
-    """Scan every configured source and judge the result; returns what happened."""
+    """Scan every configured source and judge the result; returns what happened.
+
+    One scan at a time per SQLite file (DatabaseBusy otherwise); Ctrl-C (KeyboardInterrupt) leaves the
+    scan ``interrupted``; the SQLite file is checkpointed on the way out, however the scan ends."""
     packs = [load_packs(AREAS)[pack_id] for pack_id in config.packs or PACKS]
     register, register_text = Register(), None
     if config.register_path:
         register, register_text = load_register(config.register_path, set(all_controls()))
     connectors = _connectors(config)
-    engine = connect(config.database)
+    engine = connect(config.database, config.scan.busy_timeout_seconds)
+    try:
+        with scan_lock(config.database):
+            return _scan(engine, config, config_path, register, register_text, connectors, packs, progress)
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        raise DatabaseBusy(_locked(config.scan.busy_timeout_seconds)) from None
+    finally:
+        try:
+            checkpoint(engine)
+        except SQLAlchemyError as exc:
+            log.error("the database could not be checkpointed: %s", str(getattr(exc, "orig", exc)).splitlines()[0])
+
+
+def _scan(engine, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
     with schema_lock(engine):  # scans of other estates may start at the same moment
         log.info(create_schema(engine, TABLES))
         load_reference(engine)
+    _mark_interrupted(engine, config.database)
     scan_id = _start(engine, config, config_path, register_text)
+    busy = config.scan.busy_timeout_seconds
+    log.info("scan %d started: %s; database %s (writes wait up to %g s for a lock: scan.busy_timeout_seconds)",
+             scan_id, ", ".join(f"{p}:{s.name}" for p, s, _ in connectors) or "no sources",
+             make_url(config.database).render_as_string(hide_password=True), busy)
     writer, status = Writer(engine, scan_id), "failed"
     try:
         writer.add_all(register_rows(register))
@@ -109,12 +208,24 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
         progress("facts", derive_facts(engine, scan_id, config.classification_tag))
         with engine.connect() as conn:
             started = conn.execute(select(Scan.started_at).where(Scan.id == scan_id)).scalar_one()
-            failed = conn.execute(select(func.count()).select_from(Collection)
-                                  .where(Collection.scan_id == scan_id, Collection.ok.is_(False))).scalar_one()
+        failed = _log_failed_calls(engine, scan_id)
         findings = evaluate(engine, packs, Params(scan_id=scan_id, scan_date=started.date(),
                                                   profile=config.organisation.profile))
         status = "partial" if failed else "complete"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        log.warning("scan %d interrupted: it stays in the database as interrupted; reports keep showing "
+                    "the latest finished scan", scan_id)
+        raise
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        unsaved = sum(len(rows) for rows in writer.pending.values())
+        raise DatabaseBusy(f"{_locked(busy)}; scan {scan_id} stopped and {unsaved} collected rows were not stored") from None
     finally:
-        with engine.begin() as conn:
-            conn.execute(update(Scan).where(Scan.id == scan_id).values(finished_at=datetime.now(UTC), status=status))
-    return ScanResult(scan_id, status, dict(writer.counts), findings)
+        _finish(engine, scan_id, status)
+    counts = dict(writer.counts)
+    log.info("scan %d %s: %d accounts, %d resources; %d failed calls; findings: %s", scan_id, status,
+             counts.get("account", 0), counts.get("resource", 0), failed,
+             ", ".join(f"{n} {s}" for s, n in sorted(findings.items())) or "none")
+    return ScanResult(scan_id, status, counts, findings)

@@ -1,11 +1,14 @@
 """Config and register validation: bad input gives one line naming the file, the field and the problem."""
 
+import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from findings.packs import all_controls
 from inventory.errors import UserError
+from scanner.cli import main
 from scanner.config import load_config
 from scanner.register import load_register
 from scanner.run import _connectors
@@ -84,6 +87,58 @@ def test_bad_register_names_file_field_and_problem(tmp_path, body, message):
         load_register(path, set(all_controls()))
     text = str(caught.value)
     assert text.startswith(f"{path}: ") and message in text and "\n" not in text
+
+
+@pytest.mark.parametrize("body, message", [
+    ('database = "postgresql+pg8000://scanner@db.example/ww"',
+     "database: the driver pg8000 for postgresql+pg8000 is not installed"),
+    ('database = "oracle-ish://db"', "database: not a database URL"),
+    ('database = "nosuchdb://db"', "database: unknown database kind in 'nosuchdb'"),
+    ('[[m365]]\nname = "t"\ntenant_id = "x"\nauthority = "http://login.microsoftonline.com"',
+     "m365.0.authority: must be an https URL, not 'http://login.microsoftonline.com'"),
+    ('[[azure]]\nname = "a"\ntenant_id = "x"\nauthority = "http://127.0.0.1:8080"', "azure.0.authority: must be an https URL"),
+    ('[[onprem]]\nname = "o"\nexchange_urls = ["http://mail.voorbeeld.nl/owa/"]',
+     "onprem.0.exchange_urls.0: plain http is only allowed for loopback hosts, not 'mail.voorbeeld.nl'"),
+    ('[[onprem]]\nname = "o"\nsharepoint_urls = ["ftp://intranet/"]', "onprem.0.sharepoint_urls.0: not an http(s) URL"),
+    ('[[onprem]]\nname = "o"\nca_bundle = "rijks-ca.pem"', "onprem.0.ca_bundle: file not found: "),
+    ('[[onprem]]\nname = "o"\nverify_tls = "yes"', "onprem.0.verify_tls: Input should be a valid boolean"),
+    ('[[m365]]\nname = "t"\ntenant_id = "x"\nexchange_admin_api = 1', "m365.0.exchange_admin_api: Input should be a valid boolean"),
+    ('[[aws]]\nname = "a"\nmax_workers = "8"', "aws.0.max_workers: Input should be a valid integer"),
+    ('[scan]\ndeadline_minutes = "120"', "scan.deadline_minutes: Input should be a valid number"),
+    ('[scan]\nbusy_timeout_seconds = 0', "scan.busy_timeout_seconds: Input should be greater than 0"),
+])
+def test_config_values_are_checked_strictly(tmp_path, body, message):
+    path = write(tmp_path, "config.toml", body)
+    with pytest.raises(UserError) as caught:
+        load_config(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}: ") and message in text and "\n" not in text
+
+
+def test_ca_bundle_is_relative_to_the_config_file(tmp_path):
+    (tmp_path / "rijks-ca.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    config = load_config(write(tmp_path, "config.toml", '[[onprem]]\nname = "o"\nca_bundle = "rijks-ca.pem"'))
+    assert config.onprem[0].ca_bundle == str(tmp_path / "rijks-ca.pem")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda path: path.mkdir(), "is a directory, not a file"),
+    (lambda path: path.write_bytes('name = "Caf\u00e9"'.encode("latin-1")), "not UTF-8 text (byte 11)"),
+])
+def test_unreadable_config_and_register_files(tmp_path, make, message):
+    for name, load in (("config.toml", load_config), ("register.toml", lambda p: load_register(p, set()))):
+        make(tmp_path / name)
+        with pytest.raises(UserError, match=f"^{re.escape(str(tmp_path / name))}: {re.escape(message)}$"):
+            load(tmp_path / name)
+
+
+def test_a_bad_config_is_one_unwrapped_line_on_stderr(tmp_path):
+    folder = tmp_path / ("a-long-folder-name-" * 6)
+    folder.mkdir()
+    path = write(folder, "config.toml", '[[onprem]]\nname = "o"\nverify_tls = "yes"')
+    result = CliRunner().invoke(main, ["scan", "--config", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path}: onprem.0.verify_tls: Input should be a valid boolean\n"
 
 
 def test_a_source_max_workers_overrides_the_scan_default(tmp_path):

@@ -125,11 +125,11 @@ def test_diff_between_named_scans_and_in_text(scans):
 def test_diff_needs_two_finished_scans(scans):
     engine, config, (first, second, _) = scans
     with engine.begin() as conn:
-        conn.execute(text("update scan set finished_at = null where id = :s"), {"s": first})
+        conn.execute(text("update scan set status = 'interrupted' where id = :s"), {"s": first})
     result = CliRunner().invoke(main, ["diff", "--config", str(config)])
     assert result.exit_code == 2 and "fewer than two finished scans" in " ".join(result.output.split())
     result = CliRunner().invoke(main, ["diff", "--config", str(config), "--from", str(first), "--to", str(second)])
-    assert result.exit_code == 2 and f"scan {first} has not finished" in result.output
+    assert result.exit_code == 2 and f"scan {first} is interrupted" in result.output
 
 
 def test_findings_sharing_a_key_are_paired_by_message(tmp_path):

@@ -24,6 +24,7 @@ from inventory.migrations import BASELINE, SchemaError, head, metadata
 from scanner.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
+DEMO_ORGANISATION = "Ministerie van Binnenwateren"  # the organisation of the release databases' demo scan
 VIEWS = {"latest_scan", "latest_estate_scan", "latest_resource", "latest_finding", "region_location", "resource_location",
          "cio_service", "cio_supplier"}
 
@@ -131,7 +132,7 @@ def test_a_newer_database_is_refused_with_one_line(tmp_path):
     with pytest.raises(SchemaError, match="newer than this Wolkenwacht"):
         create_schema(engine, TABLES)
     config = tmp_path / "config.toml"
-    config.write_text(f'database = "sqlite:///{path}"\n')
+    config.write_text(f'database = "sqlite:///{path}"\n[organisation]\nname = "{DEMO_ORGANISATION}"\n')
     for args in (["db", "upgrade"], ["findings"]):
         result = CliRunner().invoke(main, [*args, "--config", str(config)])
         shown = " ".join(result.output.split())  # the console may wrap the line at its width
@@ -143,7 +144,7 @@ def test_a_newer_database_is_refused_with_one_line(tmp_path):
 def test_reading_an_old_database_asks_for_an_upgrade_and_db_upgrade_does_it(tmp_path):
     path = release_db(tmp_path)
     config = tmp_path / "config.toml"
-    config.write_text(f'database = "sqlite:///{path}"\n')
+    config.write_text(f'database = "sqlite:///{path}"\n[organisation]\nname = "{DEMO_ORGANISATION}"\n')
     result = CliRunner().invoke(main, ["findings", "--config", str(config)])
     assert result.exit_code == 3 and "run 'wolkenwacht db upgrade' first" in " ".join(result.output.split())
     result = CliRunner().invoke(main, ["db", "upgrade", "--config", str(config)])
@@ -155,7 +156,7 @@ def test_reading_an_old_database_asks_for_an_upgrade_and_db_upgrade_does_it(tmp_
 def test_auditors_query_and_rerun_checks_on_an_old_database_as_it_is(tmp_path):
     path = release_db(tmp_path)
     config = tmp_path / "config.toml"
-    config.write_text(f'database = "sqlite:///{path}"\n')
+    config.write_text(f'database = "sqlite:///{path}"\n[organisation]\nname = "{DEMO_ORGANISATION}"\n')
     result = CliRunner().invoke(main, ["query", "--config", str(config), "--format", "csv", "select count(*) from finding"])
     assert result.exit_code == 0 and result.output.splitlines()[1] == "258"
     result = CliRunner().invoke(main, ["check", "--config", str(config), "register_risk"])

@@ -103,8 +103,10 @@ def test_unreachable_endpoint_is_a_recorded_error(tmp_path):
     assert check("onprem_exchange_version") == []
 
 
-def test_plain_http_refused_for_remote_hosts(tmp_path):
-    rows, _ = collect(tmp_path, sharepoint=["http://sharepoint.jenv.example.nl/"])
+def test_plain_http_refused_for_remote_hosts():
+    """Refused when the config is read (tests/test_config.py), and again by the connector itself."""
+    cfg = OnpremConfig.model_construct(name="datacentrum", sharepoint_urls=["http://sharepoint.jenv.example.nl/"])
+    rows = list(OnpremConnector(cfg, ScanContext()).collect())
     (record,) = [r for r in rows if isinstance(r, Collection)]
     assert not record.ok and "loopback" in record.error and record.area == "onprem.sharepoint"
 
