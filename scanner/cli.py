@@ -85,7 +85,9 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when failing or error findings at or above this severity exist.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES),
+              help="Exit 1 when fail or error findings at or above this severity exist (transition does not count; "
+                   "an overdue transition is fail).")
 def scan(config_path: Path, fail_on: str | None) -> None:
     """Collect live state from every configured source, store it and judge it."""
     from scanner.progress import progress_reporter

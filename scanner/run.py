@@ -92,7 +92,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     packs = [load_packs()[pack_id] for pack_id in config.packs or PACKS]
     register, register_text = Register(), None
     if config.register_path:
-        register, register_text = load_register(config.register_path, set(all_controls()))
+        register, register_text = load_register(config.register_path, all_controls())
     connectors = _connectors(config)
     engine = connect(config.database)
     create_schema(engine, TABLES)
@@ -109,7 +109,8 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
             failed = conn.execute(select(func.count()).select_from(Collection)
                                   .where(Collection.scan_id == scan_id, Collection.ok.is_(False))).scalar_one()
         findings = evaluate(engine, packs, Params(scan_id=scan_id, scan_date=started.date(),
-                                                  profile=config.organisation.profile))
+                                                  profile=config.organisation.profile,
+                                                  due_soon_days=config.transition_due_soon_days))
         status = "partial" if failed else "complete"
     finally:
         with engine.begin() as conn:
