@@ -1,18 +1,20 @@
 """Facts derived per resource of a scan, stored as the documented fact_* tables.
 
 For every resource: where its data may be (the ref_region entry its region resolves to, with
-its location kind and countries), its data classification (the configured tag, else the
-register entry of its account, else 'unknown'), the privacy-enhancing technology its ``pet``
-tag records, and when it was first seen in the inventory (for the 2026 transition rule).
+its location kind and countries), its data classification (the configured tag read through the
+spelling table of findings/normalise.py, else the register entry of its account, else 'unknown';
+a tag value outside the table makes it 'unknown', never the register's), the privacy-enhancing
+technology its ``pet`` tag names (tag values kept as found), and when it was first seen in the
+inventory (for the 2026 transition rule).
 SQL resolves locations, register defaults and first sightings; Python reads the tags, and only of
 the resources whose tags may hold the classification key or 'pet'.
 """
 
 from sqlalchemy import JSON, Engine, Integer, func, select, text
 
+from findings import normalise
 from inventory.db import BATCH, dumps
 from inventory.tables import FactResource
-from inventory.vocabulary import CLASSIFICATIONS
 
 # Every resource of the scan with its location, the register default and its first sighting. A
 # zone (eu-west-1a, europe-west4-a) that is not itself in ref_region resolves to its region: the
@@ -58,7 +60,8 @@ FROM_TAGS = text("""
     update fact_resource set classification = coalesce(cast(:classification as varchar), classification),
       classification_source = case when cast(:classification as varchar) is null then classification_source
                                    else 'tag' end,
-      pet = cast(:pet as varchar)
+      classification_tag = cast(:classification_tag as varchar), pet = cast(:pet as varchar),
+      pet_tag = cast(:pet_tag as varchar)
     where resource_id = :id""")  # the casts type the parameters for PostgreSQL
 COUNTRIES = text("""
     insert into fact_resource_country (resource_id, country, scan_id)
@@ -68,16 +71,24 @@ COUNTRIES = text("""
     where f.scan_id = :scan_id""")
 
 
+def tag_value(tags: dict | None, tag_key: str) -> str | None:
+    """The value of a tag (key matched case-insensitively), as found; None when absent or blank."""
+    return next((str(v) for k, v in (tags or {}).items() if k.lower() == tag_key.lower() and str(v).strip()), None)
+
+
 def tag_classification(tags: dict | None, tag_key: str) -> str | None:
-    """The classification the configured tag holds; an unknown value counts as none."""
-    for key, value in (tags or {}).items():
-        if key.lower() == tag_key.lower() and str(value).strip().lower() in CLASSIFICATIONS:
-            return str(value).strip().lower()
-    return None
+    """The classification the configured tag holds: a vocabulary word, 'unknown' for any other value, None without a tag."""
+    value = tag_value(tags, tag_key)
+    return None if value is None else normalise.classification(value) or "unknown"
 
 
-def _pet(tags: dict | None) -> str | None:
-    return next((str(v) for k, v in (tags or {}).items() if k.lower() == "pet" and str(v).strip()), None)
+def _facts(rid: int, tags: dict | None, tag_key: str) -> dict | None:
+    """The tag facts of one resource, or None when it has neither tag."""
+    classification_tag, pet_tag = tag_value(tags, tag_key), tag_value(tags, "pet")
+    if classification_tag is None and pet_tag is None:
+        return None
+    return {"id": rid, "classification": tag_classification(tags, tag_key), "classification_tag": classification_tag,
+            "pet": normalise.pet(pet_tag) if pet_tag else None, "pet_tag": pet_tag}
 
 
 def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
@@ -89,9 +100,9 @@ def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
     with engine.connect() as reader:
         updates = []
         for rid, tags in reader.execution_options(stream_results=True, yield_per=BATCH).execute(TAGGED, binds):
-            classification, pet = tag_classification(tags, tag_key), _pet(tags)
-            if classification or pet:
-                updates.append({"id": rid, "classification": classification, "pet": pet})
+            facts = _facts(rid, tags, tag_key)
+            if facts:
+                updates.append(facts)
             if len(updates) >= BATCH:
                 _update(engine, updates)
         _update(engine, updates)

@@ -183,7 +183,11 @@ class FactResource(SQLModel, table=True):
     countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
     classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
     classification_source: str = Field(description="tag, register or none")
-    pet: str | None = Field(default=None, description="privacy-enhancing technology recorded in the resource's 'pet' tag")
+    pet: str | None = Field(default=None, description="privacy-enhancing technology the resource's 'pet' tag names, "
+                            "from the fixed vocabulary (findings/normalise.py); null when none or unrecognised")
+    classification_tag: str | None = Field(default=None, description="the classification tag's value as found; "
+                                           "an unrecognised value leaves classification 'unknown'")
+    pet_tag: str | None = Field(default=None, description="the 'pet' tag's value as found")
     first_seen: datetime = Field(description="start of the earliest scan that saw this resource")
 
 
