@@ -132,10 +132,11 @@ class Estate:
     attestations: list[RegisterAttestation]
     explains: list[RegisterExplain] = field(default_factory=list)
     accepted_risks: list[RegisterAcceptedRisk] = field(default_factory=list)
+    connector_rows: list = field(default_factory=list)    # rows of a connector's own tables (m365_site, ...)
 
     def rows(self) -> list:
         return [*self.accounts.values(), *self.resources.values(), *self.register.values(), *self.security,
-                *self.collections, *self.attestations, *self.explains, *self.accepted_risks]
+                *self.collections, *self.attestations, *self.explains, *self.accepted_risks, *self.connector_rows]
 
     def add_account(self, provider: str, account_id: str, estate: str) -> None:
         """Another account of a provider, registered in full, with a successful collection."""
