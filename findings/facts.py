@@ -10,7 +10,7 @@ SQL resolves locations, register defaults and first sightings; Python reads the 
 the resources whose tags may hold the classification key or 'pet'.
 """
 
-from sqlalchemy import JSON, Engine, Integer, func, select, text
+from sqlalchemy import JSON, Connection, Engine, Integer, func, select, text
 
 from findings import normalise
 from inventory.db import BATCH, dumps
@@ -71,6 +71,42 @@ COUNTRIES = text("""
     where f.scan_id = :scan_id""")
 
 
+# The reference data this scan is judged with, frozen per scan (fact_region, fact_provider): the
+# judgements of the view region_location per reference location, and each provider's jurisdiction.
+REGIONS = text("""
+    insert into fact_region (scan_id, provider, region, location_kind, countries, outside_eea, outside_adequacy,
+                             in_ocp_state)
+    select :scan_id, g.provider, g.region, g.location_kind, g.countries, coalesce(l.outside_eea, 0),
+           coalesce(l.outside_adequacy, 0), coalesce(l.in_ocp_state, 0)
+    from ref_region g left join region_location l on l.provider = g.provider and l.region = g.region""")
+COUNTRY_FACTS = text("""
+    select rc.provider, rc.region, rc.country, c.eea, c.adequacy, c.offensive_cyber_programme
+    from ref_region_country rc left join ref_country c on c.iso2 = rc.country
+    order by rc.provider, rc.region, rc.country""")
+SET_COUNTRY_FACTS = text("""
+    update fact_region set country_facts = :facts where scan_id = :scan_id and provider = :provider and region = :region""")
+PROVIDERS = text("""
+    insert into fact_provider (scan_id, provider, jurisdiction, dpf_certified, jurisdiction_eea, jurisdiction_ocp)
+    select :scan_id, p.provider, p.jurisdiction, p.dpf_certified, c.eea, c.offensive_cyber_programme
+    from ref_provider p left join ref_country c on c.iso2 = p.jurisdiction""")
+
+
+def _yes(value: object) -> str:
+    return "yes" if value else "no"
+
+
+def freeze_reference(conn: Connection, scan_id: int) -> None:
+    """Copy the judgements of the reference data into this scan's fact_region and fact_provider."""
+    conn.execute(REGIONS, {"scan_id": scan_id})
+    conn.execute(PROVIDERS, {"scan_id": scan_id})
+    facts: dict[tuple[str, str], list[str]] = {}
+    for provider, region, country, eea, adequacy, ocp in conn.execute(COUNTRY_FACTS):
+        facts.setdefault((provider, region), []).append(
+            f"{country} unknown" if adequacy is None else f"{country} eea={_yes(eea)} adequacy={adequacy} ocp={_yes(ocp)}")
+    conn.execute(SET_COUNTRY_FACTS, [{"scan_id": scan_id, "provider": p, "region": r, "facts": "; ".join(f)}
+                                     for (p, r), f in facts.items()])
+
+
 def tag_value(tags: dict | None, tag_key: str) -> str | None:
     """The value of a tag (key matched case-insensitively), as found; None when absent or blank."""
     return next((str(v) for k, v in (tags or {}).items() if k.lower() == tag_key.lower() and str(v).strip()), None)
@@ -97,6 +133,7 @@ def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
     binds = {"scan_id": scan_id, "key_pattern": f"%{key}%", "any_tags": not key.isascii()}  # SQLite lower() is ASCII-only
     with engine.begin() as conn:
         conn.execute(ALL, {"scan_id": scan_id})
+        freeze_reference(conn, scan_id)
     with engine.connect() as reader:
         updates = []
         for rid, tags in reader.execution_options(stream_results=True, yield_per=BATCH).execute(TAGGED, binds):

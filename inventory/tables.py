@@ -200,6 +200,36 @@ class FactResourceCountry(SQLModel, table=True):
     scan_id: int = Field(index=True)
 
 
+class FactRegion(SQLModel, table=True):
+    """Derived per scan: every reference location with the country facts it was judged with, so a
+    later change of the reference data never changes an old scan's answer."""
+
+    __tablename__ = "fact_region"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    provider: str = Field(primary_key=True)
+    region: str = Field(primary_key=True, description="lower-case location name (ref_region.region)")
+    location_kind: str = Field(description="region, multi, geography or global (ref_region.location_kind)")
+    countries: str | None = Field(default=None, description="semicolon-separated ISO 3166 codes the location may use")
+    outside_eea: int = Field(description="1 when any of its countries is outside the EEA (or unknown)")
+    outside_adequacy: int = Field(description="1 when any of its countries has neither EEA membership nor an "
+                                  "adequacy decision that covers this provider (the US only when DPF-certified)")
+    in_ocp_state: int = Field(description="1 when any of its countries is a state with an offensive cyber programme")
+    country_facts: str | None = Field(default=None, description="per country: eea, adequacy and offensive cyber "
+                                      "programme as judged, e.g. 'US eea=no adequacy=dpf_only ocp=no'")
+
+
+class FactProvider(SQLModel, table=True):
+    """Derived per scan: each provider's jurisdiction facts as judged in this scan."""
+
+    __tablename__ = "fact_provider"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    provider: str = Field(primary_key=True)
+    jurisdiction: str | None = Field(default=None, description="ISO code of the country whose law the provider is subject to")
+    dpf_certified: bool | None = Field(default=None, description="certified under the EU-US Data Privacy Framework")
+    jurisdiction_eea: bool | None = Field(default=None, description="the jurisdiction is an EEA member")
+    jurisdiction_ocp: bool | None = Field(default=None, description="the jurisdiction is a state with an offensive cyber programme")
+
+
 class RegisterService(SQLModel, table=True):
     """Register snapshot: one cloud service (account) as the organisation records it."""
 

@@ -21,20 +21,20 @@ select provider, account_id, resource_id,
     else 'Special personal data in ' || countries || ': EEA or adequacy decision'
   end as message,
   region, countries, classification_source, cast(null as varchar) as classification_tag,
-  cast(null as bigint) as unclassified_resources
+  cast(null as bigint) as unclassified_resources, country_facts
 from located
 union all
 select r.provider, r.account_id, r.id, 'manual',
   'Classification tag value ''' || f.classification_tag || ''' is not a recognised classification; verify whether'
     || ' it holds special personal data',
-  r.region, f.countries, f.classification_source, f.classification_tag, cast(null as bigint)
+  r.region, f.countries, f.classification_source, f.classification_tag, cast(null as bigint), null
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source = 'tag'
 union all
 select r.provider, r.account_id, null, 'manual',
   count(*) || ' resource(s) have no classification tag and the register gives none; verify whether they hold'
     || ' special personal data',
-  null, null, null, null, count(*)
+  null, null, null, null, count(*), null
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source <> 'tag'
 group by r.provider, r.account_id

@@ -49,7 +49,7 @@ from (
              then 'located in a state with an offensive cyber programme (' || rl.countries || ')'
            when f.resource_id is null and rs.classification in ('staatsgeheim', 'tbb1', 'tbb2', 'tbb3')
              then 'register classification ' || rs.classification
-           when coalesce(rl.jurisdiction_in_ocp_state, 0) = 1 or coalesce(jc.offensive_cyber_programme, false)
+           when coalesce(p.jurisdiction_ocp, false)
              then 'supplier under the jurisdiction of a state with an offensive cyber programme ('
                   || p.jurisdiction || ')'
       end as excluded
@@ -61,8 +61,7 @@ from (
     left join account a on a.scan_id = f.scan_id and a.provider = f.provider and a.account_id = f.account_id
     left join register_service rs on rs.scan_id = f.scan_id and rs.provider = f.provider
       and rs.account_id = f.account_id
-    left join ref_provider p on p.provider = f.provider
-    left join ref_country jc on jc.iso2 = p.jurisdiction
+    left join fact_provider p on p.scan_id = f.scan_id and p.provider = f.provider
     where f.scan_id = :scan_id and f.status = 'fail' and pc.transition and f.provider is not null
   ) s
   where s.observed is not null
