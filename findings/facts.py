@@ -103,8 +103,9 @@ def freeze_reference(conn: Connection, scan_id: int) -> None:
     for provider, region, country, eea, adequacy, ocp in conn.execute(COUNTRY_FACTS):
         facts.setdefault((provider, region), []).append(
             f"{country} unknown" if adequacy is None else f"{country} eea={_yes(eea)} adequacy={adequacy} ocp={_yes(ocp)}")
-    conn.execute(SET_COUNTRY_FACTS, [{"scan_id": scan_id, "provider": p, "region": r, "facts": "; ".join(f)}
-                                     for (p, r), f in facts.items()])
+    if facts:
+        conn.execute(SET_COUNTRY_FACTS, [{"scan_id": scan_id, "provider": p, "region": r, "facts": "; ".join(f)}
+                                         for (p, r), f in facts.items()])
 
 
 def tag_value(tags: dict | None, tag_key: str) -> str | None:

@@ -5,10 +5,14 @@
 -- sighting in the inventory; a service (account-level finding): the provider's creation time, else
 -- its first sighting, or the register's in_use_since when that is later. A register claim can make
 -- use newer, never older than the provider's evidence.
--- Never covered (excluded), because the 2022 policy already forbade it: a resource classified
+-- Never covered (excluded), because the 2022 policy did not allow it: a resource classified
 -- staatsgeheim or tbb1-3 (2022 Uitzonderingen; 2026 section 5.2 "blijft niet toegestaan"), a
 -- resource in a state with an offensive cyber programme, a supplier under such a state's
--- jurisdiction (2022 condition 7); for a service, its register classification or its supplier.
+-- jurisdiction (2022 condition 7); persoonsgegevens outside the EEA and adequacy countries
+-- without a 9c transfer record in the register (mechanism and DPIA sent; condition 9);
+-- bijzondere-persoonsgegevens there without a valid condition 10 explain, basisregistratie-bron without a valid condition 11
+-- explain (the explain's scope, dates and route conditions as in rule "explained"); for a
+-- service, its register classification or its supplier.
 -- Deadline: the register's contract_end when later than the pack's deadline and the contract was
 -- concluded (contract_start) before existing_before ("Bestaande overeenkomsten met een langere
 -- looptijd"); else the pack's deadline.
@@ -47,6 +51,26 @@ from (
              then 'classification ' || fr.classification
            when f.resource_id is not null and rl.in_ocp_state = 1
              then 'located in a state with an offensive cyber programme (' || rl.countries || ')'
+           when f.resource_id is not null and fr.classification = 'persoonsgegevens' and rl.outside_adequacy = 1
+                and (rs.transfer_mechanism is null or rs.transfer_dpia_sent is null)
+             then 'persoonsgegevens outside the EEA and adequacy countries without a 9c transfer record'
+           when f.resource_id is not null and fr.classification = 'bijzondere-persoonsgegevens'
+                and rl.outside_adequacy = 1
+                and not exists (select 1 from register_explain e where e.scan_id = f.scan_id
+                  and e.control_id = 'RBC22-SPECIAL' and (e.provider is null or e.provider = f.provider)
+                  and (e.account_id is null or e.account_id = f.account_id)
+                  and (e.resource_uid is null or e.resource_uid = r.uid)
+                  and e.approved_on <= :scan_date and e.expires > :scan_date
+                  and e.transfer_mechanism is not null and e.sent_to_cio_rijk <= :scan_date)
+             then 'bijzondere-persoonsgegevens outside the EEA and adequacy countries without a condition 10 explain'
+           when f.resource_id is not null and fr.classification = 'basisregistratie-bron'
+                and not exists (select 1 from register_explain e where e.scan_id = f.scan_id
+                  and e.control_id = 'RBC22-BASISREG' and (e.provider is null or e.provider = f.provider)
+                  and (e.account_id is null or e.account_id = f.account_id)
+                  and (e.resource_uid is null or e.resource_uid = r.uid)
+                  and e.approved_on <= :scan_date and e.expires > :scan_date
+                  and e.advice_requested <= e.advised_on and e.advised_on <= e.approved_on)
+             then 'basisregistratie-bron without a condition 11 explain'
            when f.resource_id is null and rs.classification in ('staatsgeheim', 'tbb1', 'tbb2', 'tbb3')
              then 'register classification ' || rs.classification
            when coalesce(p.jurisdiction_ocp, false)

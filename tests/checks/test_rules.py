@@ -209,13 +209,38 @@ def test_transition_not_when_first_seen_in_this_scan(tmp_path):
     assert one(judged(tmp_path, outside_eea(None)), "RBC26-EEA", resource="aws-bucket")["status"] == "fail"
 
 
-def test_transition_never_in_the_2022_pack(tmp_path):
+@pytest.mark.parametrize("mechanism, expected", [("SCC 2021/914", "transition"), (None, "fail")])
+def test_transition_never_in_the_2022_pack_and_only_for_what_2022_allowed(tmp_path, mechanism, expected):
+    """Personal data without adequacy was allowed in 2022 only under a 9c transfer mechanism."""
     estate = golden_estate()
     estate.resources["aws-bucket"].region = "ap-south-1"       # persoonsgegevens without adequacy
     estate.resources["aws-bucket"].created_at = datetime(2025, 1, 1, tzinfo=UTC)
+    estate.register["aws"].transfer_mechanism = mechanism
+    estate.register["aws"].transfer_dpia_sent = date(2025, 2, 1)
     findings = judged(tmp_path, estate)
-    assert one(findings, "RBC22-PERSONAL", resource="aws-bucket")["status"] == "fail"
-    assert one(findings, "RBC26-EEA", resource="aws-bucket")["status"] == "transition"
+    assert one(findings, "RBC22-PERSONAL", resource="aws-bucket")["status"] == ("pass" if mechanism else "fail")
+    assert one(findings, "RBC26-EEA", resource="aws-bucket")["status"] == expected
+
+
+@pytest.mark.parametrize("explained, expected", [(True, "transition"), (False, "fail")])
+def test_transition_for_special_personal_data_outside_adequacy_only_with_a_2022_explain(tmp_path, explained,
+                                                                                        expected):
+    estate = golden_estate()
+    estate.resources["azure-health"].region = "centralindia"      # created 2024
+    if explained:
+        estate.explains.append(explain("RBC22-SPECIAL", provider="azure", account_id=AZURE))
+    assert one(judged(tmp_path, estate, ("rijksbreed-2026",)), "RBC26-EEA", resource="azure-health")["status"] \
+        == expected
+
+
+@pytest.mark.parametrize("explained, expected", [(True, "transition"), (False, "fail")])
+def test_transition_for_basisregistratie_bron_only_with_a_2022_explain(tmp_path, explained, expected):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].tags = {"classification": "basisregistratie-bron"}   # created 2024
+    if explained:
+        estate.explains.append(explain("RBC22-BASISREG", provider="aws", account_id=AWS))
+    assert one(judged(tmp_path, estate, ("rijksbreed-2026",)), "RBC26-BASISREG", resource="aws-bucket")["status"] \
+        == expected
 
 
 @pytest.mark.parametrize("classification", ["staatsgeheim", "tbb1", "tbb2", "tbb3"])
