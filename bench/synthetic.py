@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from inventory.rows import Account, Collection, Resource, Row, SecurityService
-from scanner.register import Attestation, ExitStrategy, Explain, Register, RiskAssessment, Service
+from scanner.register import AcceptedRisk, Attestation, ExitStrategy, Register, RiskAssessment, Service
 
 RESOURCES_PER_ACCOUNT = 1000
 PROVIDERS = ("aws",) * 4 + ("azure",) * 3 + ("gcp",) * 2 + ("m365",)
@@ -191,7 +191,7 @@ def register(n: int, seed: int = 1) -> Register:
     first = account_ids(n)[0]
     return Register(
         service=services,
-        explain=[Explain(control="RBC26-EEA", provider=first[0], account=first[1], justification="bench",
-                         approver="CISO", date=date(2026, 1, 1), expires=date(2027, 1, 1))],
+        accepted_risk=[AcceptedRisk(control="RBC26-EEA", provider=first[0], account=first[1], justification="bench",
+                                    approver="CISO", date=date(2026, 1, 1), expires=date(2027, 1, 1))],
         attestation=[Attestation(control="RBC22-POLICY", reference="Beleid 2025", attested_by="CIO",
                                  date=date(2025, 1, 1))])

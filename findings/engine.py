@@ -9,12 +9,14 @@ Order of work for one scan:
 4. the rules in ``policies/rules/`` run as SQL, in this order: ``error`` and ``error_added``
    (failed collections turn account-level findings into ``error``, or add one),
    ``nothing_judged`` (a control without findings gets ``not_applicable`` or ``manual``),
-   ``transition`` (2026 transition period) and ``explained`` (comply-or-explain entries).
+   ``transition_evidence`` and ``transition`` (2026 transition period, parameters from
+   ``pack_control``), ``explained`` (comply-or-explain entries, only on controls with an explain
+   route) and ``accepted_risk`` (recorded on findings that stay ``fail``).
 """
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, text
 
@@ -25,7 +27,7 @@ from inventory.vocabulary import STATUSES
 from policies import ROOT
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message")
-RULES = ("error", "error_added", "nothing_judged", "transition", "explained")
+RULES = ("error", "error_added", "nothing_judged", "transition_evidence", "transition", "explained", "accepted_risk")
 OUTSIDE_CONTRACT = text(
     "select 1 from finding where scan_id = :scan_id and control_id = :control_id"
     f" and status not in ({', '.join(repr(s) for s in STATUSES)}) and pack = :pack and check_id = :check_id limit 1")
@@ -40,6 +42,7 @@ class Params:
     scan_id: int
     scan_date: date
     profile: str
+    due_soon_days: int = 365  # a transition deadline within this many days of the scan date is due soon
 
     def for_sql(self, sql: str, control_id: str | None = None) -> dict:
         values = {"scan_id": self.scan_id, "scan_date": self.scan_date.isoformat(), "profile": self.profile,
@@ -103,10 +106,18 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
 def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check]) -> None:
     for pack in packs:
         for control in pack.control:
+            transition = pack.pack.transition
             writer.add(PackControl(pack=pack.id, control_id=control.id, title_nl=control.title_nl,
                                    title_en=control.title_en, severity=control.severity, document=pack.pack.document,
                                    section=control.section, quote=control.quote, checks=";".join(control.checks),
                                    classifications=";".join(control.classifications) or None,
+                                   evaluates=control.evaluates, evidence=control.evidence, manual=control.manual,
+                                   transition=bool(transition and control.transition),
+                                   transition_basis=control.transition_basis,
+                                   existing_before=transition.existing_before if transition else None,
+                                   transition_deadline=transition.deadline if transition else None,
+                                   explain_route=control.explain.basis if control.explain.allowed else None,
+                                   explain_requires=";".join(control.explain.requires) or None,
                                    remediation=control.remediation.model_dump(mode="json")))
     for check in checks.values():
         writer.add(CheckSource(check_id=check.id, sql=check.sql, sha256=check.sha256,
@@ -118,22 +129,14 @@ def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Chec
                                requires="", providers=""))
 
 
-def _apply_rules(engine: Engine, packs: Iterable[Pack], params: Params) -> None:
+def _apply_rules(engine: Engine, params: Params) -> None:
+    """Run the rules in order; their parameters beyond the scan come from pack_control."""
+    binds = {"scan_id": params.scan_id, "scan_date": params.scan_date.isoformat(),
+             "due_soon_until": (params.scan_date + timedelta(days=params.due_soon_days)).isoformat()}
     with engine.begin() as conn:
-        base = {"scan_id": params.scan_id, "scan_date": params.scan_date.isoformat()}
-        conn.execute(text(rule_sql("error")), base)
-        conn.execute(text(rule_sql("error_added")), base)
-        conn.execute(text(rule_sql("nothing_judged")), base)
-        for pack in packs:
-            if not pack.pack.transition:
-                continue
-            controls = [c.id for c in pack.control if c.transition]
-            for control_id in controls:
-                conn.execute(text(rule_sql("transition")), base | {
-                    "pack": pack.id, "control_id": control_id,
-                    "existing_before": pack.pack.transition.existing_before.isoformat(),
-                    "deadline": pack.pack.transition.deadline.isoformat()})
-        conn.execute(text(rule_sql("explained")), base)
+        for rule in RULES:
+            sql = rule_sql(rule)
+            conn.execute(text(sql), {name: binds[name] for name in parameters(sql)})
 
 
 def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int]:
@@ -154,7 +157,7 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
                 writer.add(Finding(pack=pack.id, control_id=control.id, status="manual", check_status="manual",
                                    severity=control.severity, message=control.manual))
     writer.flush()
-    _apply_rules(engine, packs, params)
+    _apply_rules(engine, params)
     set_finding_keys(engine, params.scan_id)
     with engine.connect() as conn:
         return dict(conn.execute(text("select status, count(*) from finding where scan_id = :s group by status"),

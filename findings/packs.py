@@ -61,6 +61,24 @@ class Remediation(Frozen):
     providers: dict[Provider, ProviderRemediation] = Field(default_factory=dict)
 
 
+ExplainCondition = Literal["transfer_mechanism", "sent_to_cio_rijk", "advice_requested", "advised_on"]
+
+
+class ExplainRoute(Frozen):
+    """Whether the policy text lets a comply-or-explain entry ('pas toe of leg uit') cover the control."""
+
+    allowed: bool
+    basis: str = Field(min_length=10, description="the verbatim quote that allows it, or why the text gives no route")
+    requires: tuple[ExplainCondition, ...] = Field(
+        default=(), description="register_explain fields the route's conditions need recorded")
+
+    @model_validator(mode="after")
+    def _requires_only_with_route(self):
+        if self.requires and not self.allowed:
+            raise ValueError("requires needs allowed = true")
+        return self
+
+
 class Control(Frozen):
     id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
     title_nl: str = Field(min_length=5, max_length=150)
@@ -76,6 +94,10 @@ class Control(Frozen):
         default=(), description="classifications this control does not allow in public cloud")
     transition: bool = True
     remediation: Remediation
+    transition_basis: str | None = Field(
+        default=None, description="why the pack's transition period does or does not apply, cited (required in a "
+                                  "pack with a transition)")
+    explain: ExplainRoute
 
     @model_validator(mode="after")
     def _checks_or_manual(self):
@@ -102,6 +124,14 @@ class PackInfo(Frozen):
 class Pack(Frozen):
     pack: PackInfo
     control: tuple[Control, ...]
+
+    @model_validator(mode="after")
+    def _transition_explicit(self):
+        if self.pack.transition:
+            for control in self.control:
+                if "transition" not in control.model_fields_set or not control.transition_basis:
+                    raise ValueError(f"{control.id}: set transition and transition_basis (the pack has a transition)")
+        return self
 
     @property
     def id(self) -> str:

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # a type checker sees each row type as its table: same fields
         FactResource,
         Finding,
         PackControl,
+        RegisterAcceptedRisk,
         RegisterAttestation,
         RegisterExplain,
         RegisterMailbox,
@@ -75,6 +76,7 @@ else:
     RegisterTeam = row_type(tables.RegisterTeam)
     RegisterExplain = row_type(tables.RegisterExplain)
     RegisterAttestation = row_type(tables.RegisterAttestation)
+    RegisterAcceptedRisk = row_type(tables.RegisterAcceptedRisk)
     PackControl = row_type(tables.PackControl)
     CheckSource = row_type(tables.CheckSource)
     Finding = row_type(tables.Finding)

@@ -185,7 +185,11 @@ class FactResource(SQLModel, table=True):
     countries: str | None = Field(default=None, description="semicolon-separated countries the resource may use")
     classification: str = Field(description="data classification: from the resource tag, else the register, else 'unknown'")
     classification_source: str = Field(description="tag, register or none")
-    pet: str | None = Field(default=None, description="privacy-enhancing technology recorded in the resource's 'pet' tag")
+    pet: str | None = Field(default=None, description="privacy-enhancing technology the resource's 'pet' tag names, "
+                            "from the fixed vocabulary (findings/normalise.py); null when none or unrecognised")
+    classification_tag: str | None = Field(default=None, description="the classification tag's value as found; "
+                                           "an unrecognised value leaves classification 'unknown'")
+    pet_tag: str | None = Field(default=None, description="the 'pet' tag's value as found")
     first_seen: datetime = Field(description="start of the earliest scan that saw this resource")
 
 
@@ -196,6 +200,36 @@ class FactResourceCountry(SQLModel, table=True):
     resource_id: int = Field(primary_key=True, foreign_key="resource.id")
     country: str = Field(primary_key=True)
     scan_id: int = Field(index=True)
+
+
+class FactRegion(SQLModel, table=True):
+    """Derived per scan: every reference location with the country facts it was judged with, so a
+    later change of the reference data never changes an old scan's answer."""
+
+    __tablename__ = "fact_region"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    provider: str = Field(primary_key=True)
+    region: str = Field(primary_key=True, description="lower-case location name (ref_region.region)")
+    location_kind: str = Field(description="region, multi, geography or global (ref_region.location_kind)")
+    countries: str | None = Field(default=None, description="semicolon-separated ISO 3166 codes the location may use")
+    outside_eea: int = Field(description="1 when any of its countries is outside the EEA (or unknown)")
+    outside_adequacy: int = Field(description="1 when any of its countries has neither EEA membership nor an "
+                                  "adequacy decision that covers this provider (the US only when DPF-certified)")
+    in_ocp_state: int = Field(description="1 when any of its countries is a state with an offensive cyber programme")
+    country_facts: str | None = Field(default=None, description="per country: eea, adequacy and offensive cyber "
+                                      "programme as judged, e.g. 'US eea=no adequacy=dpf_only ocp=no'")
+
+
+class FactProvider(SQLModel, table=True):
+    """Derived per scan: each provider's jurisdiction facts as judged in this scan."""
+
+    __tablename__ = "fact_provider"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    provider: str = Field(primary_key=True)
+    jurisdiction: str | None = Field(default=None, description="ISO code of the country whose law the provider is subject to")
+    dpf_certified: bool | None = Field(default=None, description="certified under the EU-US Data Privacy Framework")
+    jurisdiction_eea: bool | None = Field(default=None, description="the jurisdiction is an EEA member")
+    jurisdiction_ocp: bool | None = Field(default=None, description="the jurisdiction is a state with an offensive cyber programme")
 
 
 class RegisterService(SQLModel, table=True):
@@ -226,6 +260,8 @@ class RegisterService(SQLModel, table=True):
     sub_processors: str | None = Field(default=None, description="semicolon-separated sub-processors")
     declared_regions: str | None = Field(default=None, description="semicolon-separated regions declared in the risk analysis")
     contract_end: date | None = None
+    contract_start: date | None = Field(default=None, description="date the contract was concluded; a contract "
+                                        "concluded before the 2026 policy's adoption may extend the transition")
     reported_to_cio_rijk: date | None = None
     in_use_since: date | None = Field(default=None, description="date the service was first used (transition rule)")
     transfer_mechanism: str | None = Field(default=None, description="art. 46 GDPR transfer mechanism for "
@@ -270,6 +306,30 @@ class RegisterExplain(SQLModel, table=True):
     approver: str
     approved_on: date
     expires: date
+    transfer_mechanism: str | None = Field(default=None, description="condition 10 route: the art. 46 GDPR "
+                                           "transfer mechanism (9c) the exception rests on")
+    sent_to_cio_rijk: date | None = Field(default=None, description="condition 10 route: date the explain "
+                                          "(with the DPIA) was sent to CIO Rijk")
+    advice_requested: date | None = Field(default=None, description="condition 11 route: date CIO Rijk's advice "
+                                          "was asked, before the approval")
+    advised_on: date | None = Field(default=None, description="condition 11 route: date of CIO Rijk's advice, "
+                                    "before the approval")
+
+
+class RegisterAcceptedRisk(SQLModel, table=True):
+    """Register snapshot: a deviation knowingly accepted on a control without an explain route (stays 'fail')."""
+
+    __tablename__ = "register_accepted_risk"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    control_id: str
+    provider: str | None = Field(default=None, description="scope: provider, or null when scope is 'all'")
+    account_id: str | None = Field(default=None, description="scope: account, or null when scope is 'all'")
+    resource_uid: str | None = Field(default=None, description="scope: one resource, or null for the whole account")
+    justification: str
+    approver: str
+    approved_on: date
+    expires: date
 
 
 class RegisterAttestation(SQLModel, table=True):
@@ -301,6 +361,17 @@ class PackControl(SQLModel, table=True):
     checks: str = Field(description="semicolon-separated check ids")
     classifications: str | None = Field(default=None, description="semicolon-separated classifications the control does not allow in public cloud")
     remediation: Any = jsonb("what an admin does to comply: nl, en, links and per-provider nl/en/links (the pack's remediation table)")
+    evaluates: str | None = Field(default=None, description="what the control evaluates, as the pack states it")
+    evidence: str | None = Field(default=None, description="what evidence the control records, as the pack states it")
+    manual: str | None = Field(default=None, description="how a person verifies it, as the pack states it")
+    transition: bool | None = Field(default=None, description="whether the pack's transition period applies to it")
+    transition_basis: str | None = Field(default=None, description="why the transition does or does not apply, cited")
+    existing_before: date | None = Field(default=None, description="transition: use before this date is existing use")
+    transition_deadline: date | None = Field(default=None, description="transition: end of the transition period")
+    explain_route: str | None = Field(default=None, description="the policy text allowing comply-or-explain; null: "
+                                      "no route, an entry never explains it")
+    explain_requires: str | None = Field(default=None, description="semicolon-separated register_explain fields "
+                                         "the route's conditions need recorded")
 
 
 class CheckSource(SQLModel, table=True):
@@ -337,7 +408,29 @@ class Finding(SQLModel, table=True):
     resource_id: int | None = Field(default=None, foreign_key="resource.id", description="null for account-level findings")
     explain_id: int | None = Field(default=None, foreign_key="register_explain.id",
                                    description="comply-or-explain entry that covers an 'explained' finding")
+    accepted_risk_id: int | None = Field(default=None, foreign_key="register_accepted_risk.id",
+                                         description="accepted risk recorded for this 'fail' finding (it stays 'fail')")
     evidence: Any = jsonb("what the check observed: the extra columns its SQL returned")
     key: str | None = Field(default=None, description=(
         "the same for the same control, check and subject in every scan: control|check|provider|account|resource uid "
         "(uid empty for account-level findings; provider and account empty for organisation-level ones)"))
+
+
+class FindingTransition(SQLModel, table=True):
+    """The facts the 2026 transition rule decided on, for each 'fail' finding of a control it applies to."""
+
+    __tablename__ = "finding_transition"
+    finding_id: int = Field(primary_key=True, foreign_key="finding.id")
+    scan_id: int = Field(index=True)
+    existing_since: datetime = Field(description="when the use began: the provider's creation time, else the "
+                                     "first sighting; for a service, the register's in_use_since when later")
+    existing_source: str = Field(description="created (provider), first_seen (inventory) or in_use_since (register)")
+    existing_before: date = Field(description="use before this date is existing use (the policy's adoption)")
+    excluded: str | None = Field(default=None, description="why the transition never covers it: a 2022 "
+                                 "prohibition (state secret, TBB 1-3, state with an offensive cyber programme)")
+    deadline: date = Field(description="the policy's deadline, or a later contract_end of a contract concluded "
+                           "before existing_before")
+    deadline_rule: str = Field(description="policy (4 years after adoption) or contract_end (register)")
+    outcome: str = Field(description="transition, ended (deadline passed on the scan date: fail), not_existing "
+                         "(began on or after existing_before: fail) or excluded (fail)")
+    due_soon: bool = Field(description="a 'transition' whose deadline falls within the configured horizon")

@@ -49,28 +49,29 @@ create view region_location as
   left join ref_country c on c.iso2 = rc.country
   left join ref_provider p on p.provider = g.provider
   group by g.provider, g.region;
--- One row per resource: its location and classification facts, the judgements of region_location
--- that the location checks share (0 when the location has no known countries), and whether the
--- provider's jurisdiction is a state with an offensive cyber programme.
+-- One row per resource: its location and classification facts, the judgements of its location
+-- (0 when the location has no known countries) and whether the provider's jurisdiction is a state
+-- with an offensive cyber programme, as frozen for its scan (fact_region and fact_provider: the
+-- reference data the scan was judged with, so a later change of ref_* never changes an old answer).
 create view resource_location as
   select r.id as resource_id, r.scan_id, r.provider, r.account_id, r.region, f.location_kind, f.countries,
     f.classification, f.classification_source, p.jurisdiction,
     coalesce(j.outside_eea, 0) as outside_eea, coalesce(j.outside_adequacy, 0) as outside_adequacy,
     coalesce(j.in_ocp_state, 0) as in_ocp_state,
-    case when jc.offensive_cyber_programme then 1 else 0 end as jurisdiction_in_ocp_state
+    case when p.jurisdiction_ocp then 1 else 0 end as jurisdiction_in_ocp_state, j.country_facts
   from resource r join fact_resource f on f.resource_id = r.id
-  left join ref_provider p on p.provider = r.provider
-  left join ref_country jc on jc.iso2 = p.jurisdiction
-  left join region_location j on j.provider = r.provider and j.region = f.ref_region;
+  left join fact_provider p on p.scan_id = r.scan_id and p.provider = r.provider
+  left join fact_region j on j.scan_id = r.scan_id and j.provider = r.provider and j.region = f.ref_region;
 -- For CIO Rijk across organisations: every register entry of each organisation's newest finished
 -- scan (the register is snapshotted whole by every scan), with the provider's jurisdiction.
 create view cio_service as
-  select s.organisation_name, rs.scan_id, s.started_at as scan_started_at, rs.provider, p.name as provider_name,
+  select s.organisation_name, rs.scan_id, s.started_at as scan_started_at, rs.provider, rp.name as provider_name,
     p.jurisdiction, rs.account_id, rs.name, rs.owner, rs.material, rs.service_model, rs.risk_assessment_ref,
     rs.risk_assessment_date, rs.exit_plan_ref, rs.emergency_plan_ref, rs.contract_end, rs.reported_to_cio_rijk
   from register_service rs
   join scan s on s.id = rs.scan_id
-  left join ref_provider p on p.provider = rs.provider
+  left join fact_provider p on p.scan_id = rs.scan_id and p.provider = rs.provider
+  left join ref_provider rp on rp.provider = rs.provider
   where rs.scan_id in (select max(scan_id) from latest_estate_scan group by organisation_name);
 -- The concentration question (Rijksbreed cloudbeleid 2026, 3.1): per supplier, how many
 -- organisations depend on it materially.

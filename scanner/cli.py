@@ -143,7 +143,9 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when failing or error findings at or above this severity exist.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES),
+              help="Exit 1 when fail or error findings at or above this severity exist (transition does not count; "
+                   "an overdue transition is fail).")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
               help=f"Also write this report after the scan ({', '.join(FORMATS)}); repeatable.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of --report.")

@@ -49,6 +49,7 @@ class Settings(StrictConfig):
     register_path: Path | None = Field(default=None, alias="register", description="the register file", strict=False)
     packs: list[str] = Field(default_factory=lambda: list(PACKS))
     classification_tag: str = "classification"
+    transition_due_soon_days: int = Field(default=365, ge=0, description="horizon for a 'due soon' transition")
     organisation: Organisation = Field(default_factory=Organisation)
     scan: ScanOptions = Field(default_factory=ScanOptions)
 

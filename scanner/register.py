@@ -1,27 +1,37 @@
 """The register: what no API shows, kept by the security office (see register.example.toml)."""
 
 import hashlib
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from connectors.registry import PROVIDERS
+from findings.normalise import PETS
+from findings.packs import Control
 from inventory import rows
 from inventory.errors import UserError, read_toml
 from inventory.vocabulary import Classification, Strict
 
 Provider = Literal[PROVIDERS]  # type: ignore[valid-type]
+Pet = Literal[PETS]  # type: ignore[valid-type]
 
 
-class RiskAssessment(Strict):
+class Entry(Strict):
+    """Register tables are stricter still: no coercion ("yes" is not true, "1" is not a number)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RiskAssessment(Entry):
     reference: str
     date: date
     covers_jurisdiction: bool = False
 
 
-class ExitStrategy(Strict):
+class ExitStrategy(Entry):
     """The four parts of JenV art. 7."""
 
     portability_terms: str | None = None
@@ -30,19 +40,19 @@ class ExitStrategy(Strict):
     regular: str | None = None
 
 
-class Transfer(Strict):
+class Transfer(Entry):
     """An art. 46 GDPR transfer mechanism (Rijksbreed 2022, condition 9c)."""
 
     mechanism: str
     dpia_sent_to_cio_rijk: date | None = None
 
 
-class Service(Strict):
+class Service(Entry):
     provider: Provider
     account: str
     name: str
     owner: str | None = None
-    material: bool = False
+    material: bool = Field(description="required: 'materieel', needed for the organisation's primary task")
     classification: Classification | None = None
     service_model: Literal["IaaS", "PaaS", "SaaS"] | None = None
     risk_assessment: RiskAssessment | None = None
@@ -53,26 +63,39 @@ class Service(Strict):
     sub_processors: list[str] = Field(default_factory=list)
     declared_regions: list[str] = Field(default_factory=list)
     contract_end: date | None = None
+    contract_start: date | None = Field(default=None, description="date the contract was concluded; required "
+                                        "with contract_end")
     reported_to_cio_rijk: date | None = None
     in_use_since: date | None = None
     transfer: Transfer | None = None
-    pet: list[str] = Field(default_factory=list)
+    pet: list[Pet] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _contract_start_with_end(self):
+        if self.contract_end and not self.contract_start:
+            raise ValueError("contract_start is required with contract_end (the date the contract was concluded)")
+        if self.contract_end and self.contract_start and self.contract_start >= self.contract_end:
+            raise ValueError("contract_start must be before contract_end")
+        return self
 
 
-class Mailbox(Strict):
+class Mailbox(Entry):
     tenant: str
     address: str
     reason: str | None = None
 
 
-class Team(Strict):
+class Team(Entry):
     tenant: str
     team_id: str
     reason: str | None = None
 
 
-class Explain(Strict):
+class Deviation(Entry):
+    """A scoped, dated decision on a control: the provider and account it covers, or scope = "all"."""
+
     control: str
+    scope: Literal["all"] | None = None
     provider: Provider | None = None
     account: str | None = None
     resource: str | None = None
@@ -82,15 +105,39 @@ class Explain(Strict):
     expires: date
 
     @model_validator(mode="after")
-    def _expiry_after_date(self):
+    def _scope_and_expiry(self):
         if self.expires <= self.date:
             raise ValueError("expires must be after date")
-        if self.resource and not self.account:
-            raise ValueError("a resource scope needs its account")
+        if self.scope == "all" and (self.provider or self.account or self.resource):
+            raise ValueError('scope = "all" names no provider, account or resource')
+        if self.scope is None and not (self.provider and self.account):
+            raise ValueError('name provider and account, or set scope = "all" to cover the whole control')
         return self
 
 
-class Attestation(Strict):
+class Explain(Deviation):
+    """Comply-or-explain; the route's conditions (2022 conditions 10 and 11) are recorded here."""
+
+    transfer_mechanism: str | None = Field(default=None, description="condition 10: the art. 46 GDPR mechanism (9c)")
+    sent_to_cio_rijk: date | None = Field(default=None, description="condition 10: date the explain went to CIO Rijk")
+    advice_requested: date | None = Field(default=None, description="condition 11: date CIO Rijk's advice was asked")
+    advised_on: date | None = Field(default=None, description="condition 11: date of CIO Rijk's advice")
+
+    @model_validator(mode="after")
+    def _advice_before_approval(self):
+        asked, advised = self.advice_requested, self.advised_on
+        if asked and asked > self.date or advised and advised > self.date:
+            raise ValueError("CIO Rijk's advice (advice_requested, advised_on) must precede the approval date")
+        if asked and advised and advised < asked:
+            raise ValueError("advised_on must not precede advice_requested")
+        return self
+
+
+class AcceptedRisk(Deviation):
+    """A deviation knowingly accepted on a control without an explain route: the finding stays 'fail'."""
+
+
+class Attestation(Entry):
     control: str
     reference: str
     attested_by: str
@@ -98,23 +145,28 @@ class Attestation(Strict):
     expires: date | None = None
 
 
-class Register(Strict):
+class Register(Entry):
     service: list[Service] = Field(default_factory=list)
     approved_mailbox: list[Mailbox] = Field(default_factory=list)
     approved_team: list[Team] = Field(default_factory=list)
     explain: list[Explain] = Field(default_factory=list)
+    accepted_risk: list[AcceptedRisk] = Field(default_factory=list)
     attestation: list[Attestation] = Field(default_factory=list)
 
 
-def load_register(path: Path, known_controls: set[str]) -> tuple[Register, str]:
-    """Read and validate the register; returns it with its verbatim text."""
+def load_register(path: Path, controls: dict[str, Control]) -> tuple[Register, str]:
+    """Read and validate the register against the packs' controls; returns it with its verbatim text."""
     register, text = read_toml(path, Register)
-    for table in ("explain", "attestation"):
+    for table in ("explain", "accepted_risk", "attestation"):
         for index, entry in enumerate(getattr(register, table)):
-            if entry.control not in known_controls:
+            if entry.control not in controls:
                 raise UserError(f"{path}: {table}.{index}.control: unknown control id {entry.control!r}")
-    keys = [(s.provider, s.account) for s in register.service]
-    duplicate = next((k for k in keys if keys.count(k) > 1), None)
+    for index, entry in enumerate(register.explain):
+        if not controls[entry.control].explain.allowed:
+            raise UserError(f"{path}: explain.{index}.control: {entry.control} has no comply-or-explain route in its"
+                            " policy text; record a knowingly accepted deviation as [[accepted_risk]]")
+    counts = Counter((s.provider, s.account) for s in register.service)
+    duplicate = next((k for k, n in counts.items() if n > 1), None)
     if duplicate:
         raise UserError(f"{path}: service: {duplicate[0]} account {duplicate[1]!r} is listed twice")
     return register, text
@@ -139,7 +191,7 @@ def register_rows(register: Register) -> list:
             emergency_plan_ref=s.emergency_plan, right_to_audit=s.right_to_audit,
             sub_processors=";".join(s.sub_processors) or None,
             declared_regions=";".join(r.lower() for r in s.declared_regions) or None,
-            contract_end=s.contract_end, reported_to_cio_rijk=s.reported_to_cio_rijk, in_use_since=s.in_use_since,
+            contract_end=s.contract_end, contract_start=s.contract_start, reported_to_cio_rijk=s.reported_to_cio_rijk, in_use_since=s.in_use_since,
             transfer_mechanism=tr.mechanism if tr else None, transfer_dpia_sent=tr.dpia_sent_to_cio_rijk if tr else None,
             pet=";".join(s.pet) or None))
     snapshot += [rows.RegisterMailbox(tenant_id=m.tenant, address=m.address.lower(), reason=m.reason)
@@ -148,7 +200,13 @@ def register_rows(register: Register) -> list:
                  for t in register.approved_team]
     snapshot += [rows.RegisterExplain(control_id=e.control, provider=e.provider, account_id=e.account,
                                       resource_uid=e.resource, justification=e.justification, approver=e.approver,
-                                      approved_on=e.date, expires=e.expires) for e in register.explain]
+                                      approved_on=e.date, expires=e.expires, transfer_mechanism=e.transfer_mechanism,
+                                      sent_to_cio_rijk=e.sent_to_cio_rijk, advice_requested=e.advice_requested,
+                                      advised_on=e.advised_on) for e in register.explain]
+    snapshot += [rows.RegisterAcceptedRisk(control_id=k.control, provider=k.provider, account_id=k.account,
+                                           resource_uid=k.resource, justification=k.justification,
+                                           approver=k.approver, approved_on=k.date, expires=k.expires)
+                 for k in register.accepted_risk]
     snapshot += [rows.RegisterAttestation(control_id=a.control, reference=a.reference,
                                           attested_by=a.attested_by, attested_on=a.date, expires=a.expires)
                  for a in register.attestation]

@@ -173,7 +173,7 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     packs = [load_packs(AREAS)[pack_id] for pack_id in config.packs or PACKS]
     register, register_text = Register(), None
     if config.register_path:
-        register, register_text = load_register(config.register_path, set(all_controls()))
+        register, register_text = load_register(config.register_path, all_controls())
     connectors = _connectors(config)
     engine = connect(config.database, config.scan.busy_timeout_seconds)
     try:
@@ -210,7 +210,8 @@ def _scan(engine, config: Config, config_path: Path, register, register_text, co
             started = conn.execute(select(Scan.started_at).where(Scan.id == scan_id)).scalar_one()
         failed = _log_failed_calls(engine, scan_id)
         findings = evaluate(engine, packs, Params(scan_id=scan_id, scan_date=started.date(),
-                                                  profile=config.organisation.profile))
+                                                  profile=config.organisation.profile,
+                                                  due_soon_days=config.transition_due_soon_days))
         status = "partial" if failed else "complete"
     except KeyboardInterrupt:
         status = "interrupted"

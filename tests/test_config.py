@@ -10,7 +10,7 @@ from findings.packs import all_controls
 from inventory.errors import UserError
 from scanner.cli import main
 from scanner.config import load_config
-from scanner.register import load_register
+from scanner.register import load_register, register_rows
 from scanner.run import _connectors
 
 ROOT = Path(__file__).parent.parent
@@ -29,7 +29,7 @@ def test_example_config_is_valid():
 
 
 def test_example_register_is_valid():
-    register, text = load_register(ROOT / "register.example.toml", set(all_controls()))
+    register, text = load_register(ROOT / "register.example.toml", all_controls())
     assert register.service[0].exit_strategy.regular
     assert "[[service]]" in text
 
@@ -67,7 +67,9 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
     assert config.database == f"sqlite:///{tmp_path / 'inv.db'}"
 
 
-SERVICE = '[[service]]\nprovider = "aws"\naccount = "1"\nname = "x"\n'
+SERVICE = '[[service]]\nprovider = "aws"\naccount = "1"\nname = "x"\nmaterial = true\n'
+DEVIATION = 'justification = "j"\napprover = "a"\ndate = 2026-06-01\nexpires = 2027-01-01\n'
+SCOPED = 'provider = "aws"\naccount = "1"\n'
 
 
 @pytest.mark.parametrize("body, message", [
@@ -76,15 +78,33 @@ SERVICE = '[[service]]\nprovider = "aws"\naccount = "1"\nname = "x"\n'
     (SERVICE + SERVICE, "service: aws account '1' is listed twice"),
     ('[[explain]]\ncontrol = "RBC26-EEA"\njustification = "j"\napprover = "a"\ndate = 2026-01-01\nexpires = 2025-01-01',
      "explain.0: expires must be after date"),
-    ('[[explain]]\ncontrol = "RBC99-NOPE"\njustification = "j"\napprover = "a"\ndate = 2026-01-01\nexpires = 2027-01-01',
+    ('[[explain]]\ncontrol = "RBC99-NOPE"\nscope = "all"\njustification = "j"\napprover = "a"\ndate = 2026-01-01\nexpires = 2027-01-01',
      "explain.0.control: unknown control id 'RBC99-NOPE'"),
     ('[[attestation]]\ncontrol = "RBC22-POLICY"\nreference = "r"\nattested_by = "b"\ndate = "yesterday"',
      "attestation.0.date: Input should be a valid date"),
+    (SERVICE.replace("material = true\n", ""), "service.0.material: Field required"),
+    (SERVICE.replace("material = true", 'material = "yes"'), "service.0.material: Input should be a valid boolean"),
+    (SERVICE + "contract_end = 2031-12-31", "service.0: contract_start is required with contract_end"),
+    (SERVICE + 'pet = ["none"]', "service.0.pet.0: Input should be 'pseudonymisation'"),
+    (SERVICE + 'pet = ["geen"]', "service.0.pet.0: Input should be 'pseudonymisation'"),
+    *[(f'[[explain]]\ncontrol = "{control}"\n' + SCOPED + DEVIATION,
+       f"explain.0.control: {control} has no comply-or-explain route in its policy text")
+      for control in ("RBC22-STATESECRET", "RBC26-CLASSIFIED", "RBC22-C2000", "RBC26-EEA")],
+    ('[[explain]]\ncontrol = "RBC22-SPECIAL"\n' + DEVIATION,
+     'explain.0: name provider and account, or set scope = "all"'),
+    ('[[explain]]\ncontrol = "RBC22-SPECIAL"\nprovider = "aws"\n' + DEVIATION,
+     'explain.0: name provider and account, or set scope = "all"'),
+    ('[[explain]]\ncontrol = "RBC22-SPECIAL"\nscope = "all"\n' + SCOPED + DEVIATION,
+     'explain.0: scope = "all" names no provider, account or resource'),
+    ('[[explain]]\ncontrol = "RBC22-BASISREG"\n' + SCOPED + DEVIATION + "advice_requested = 2026-06-02",
+     "explain.0: CIO Rijk's advice (advice_requested, advised_on) must precede the approval date"),
+    ('[[accepted_risk]]\ncontrol = "RBC22-STATESECRET"\n' + DEVIATION,
+     'accepted_risk.0: name provider and account, or set scope = "all"'),
 ])
 def test_bad_register_names_file_field_and_problem(tmp_path, body, message):
     path = write(tmp_path, "register.toml", body)
     with pytest.raises(UserError) as caught:
-        load_register(path, set(all_controls()))
+        load_register(path, all_controls())
     text = str(caught.value)
     assert text.startswith(f"{path}: ") and message in text and "\n" not in text
 
@@ -126,7 +146,7 @@ def test_ca_bundle_is_relative_to_the_config_file(tmp_path):
     (lambda path: path.write_bytes('name = "Caf\u00e9"'.encode("latin-1")), "not UTF-8 text (byte 11)"),
 ])
 def test_unreadable_config_and_register_files(tmp_path, make, message):
-    for name, load in (("config.toml", load_config), ("register.toml", lambda p: load_register(p, set()))):
+    for name, load in (("config.toml", load_config), ("register.toml", lambda p: load_register(p, {}))):
         make(tmp_path / name)
         with pytest.raises(UserError, match=f"^{re.escape(str(tmp_path / name))}: {re.escape(message)}$"):
             load(tmp_path / name)
@@ -146,3 +166,17 @@ def test_a_source_max_workers_overrides_the_scan_default(tmp_path):
                                           '[[onprem]]\nname = "o"\n[[onprem]]\nname = "p"\nmax_workers = 5\n')
     workers = {source.name: connector.context.max_workers for _, source, connector in _connectors(load_config(path))}
     assert workers == {"a": 3, "o": 3, "p": 5}
+
+
+def test_register_explain_with_a_route_and_accepted_risks_are_snapshotted(tmp_path):
+    path = write(tmp_path, "register.toml", SERVICE + "\n"
+                 + '[[explain]]\ncontrol = "RBC22-SPECIAL"\nscope = "all"\n' + DEVIATION
+                 + 'transfer_mechanism = "SCC"\nsent_to_cio_rijk = 2026-06-10\n'
+                 + '[[accepted_risk]]\ncontrol = "RBC22-STATESECRET"\n' + SCOPED + DEVIATION)
+    register, _ = load_register(path, all_controls())
+    snapshot = {type(r).__name__: r for r in register_rows(register)}
+    explain, risk = snapshot["RegisterExplain"], snapshot["RegisterAcceptedRisk"]
+    assert (explain.control_id, explain.provider, explain.transfer_mechanism, str(explain.sent_to_cio_rijk)) == (
+        "RBC22-SPECIAL", None, "SCC", "2026-06-10")
+    assert (risk.control_id, risk.provider, risk.account_id, risk.approver) == ("RBC22-STATESECRET", "aws", "1", "a")
+

@@ -67,7 +67,7 @@ def test_the_0_1_0_database_upgrades_with_nothing_lost(tmp_path):
     assert sum(map(len, before.values())) > 1000 and len(before["finding"]) == 258
     assert create_schema(engine, TABLES) == f"database schema upgraded from version {BASELINE} to {head()}"
     after = snapshot(engine)
-    assert after.keys() == before.keys()
+    assert before.keys() <= after.keys()
     for table, rows in before.items():
         assert only_columns_of(after[table], rows) == rows, table
     with engine.connect() as conn:
@@ -75,6 +75,8 @@ def test_the_0_1_0_database_upgrades_with_nothing_lost(tmp_path):
         assert {v for v in inspect(conn).get_view_names()} == VIEWS
         assert conn.exec_driver_sql("select count(*) from latest_finding").scalar_one() == 258
         assert conn.exec_driver_sql("select count(*) from finding where key is null").scalar_one() == 0
+        assert conn.exec_driver_sql("select count(*) from fact_region where scan_id = 1").scalar_one() == 253
+        assert conn.exec_driver_sql("select count(*) from fact_provider where scan_id = 1").scalar_one() == 9
     assert create_schema(engine, TABLES) == f"database schema is at version {head()}"
 
 
@@ -120,7 +122,7 @@ def test_a_change_without_its_migration_is_noticed(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
     with engine.begin() as conn:
         command.upgrade(migrations._config(conn), BASELINE)
-        assert {d[0] for d in differences(conn) if d[0] != "add_index"} == {"add_column"}
+        assert {"add_column", "add_table"} <= {d[0] for d in differences(conn)}
 
 
 def test_a_newer_database_is_refused_with_one_line(tmp_path):
@@ -212,7 +214,10 @@ def test_postgresql_fresh_schema_equals_the_migrations(postgres):
 def copy_rows(source, target) -> None:
     """Copy every row from a 0.1.0 database to another, parents first (the columns 0.1.0 has), then the id sequences."""
     with source.connect() as src, target.begin() as dst:
+        in_source = set(inspect(src).get_table_names())
         for table in metadata(TABLES).sorted_tables:
+            if table.name not in in_source:
+                continue
             present = {c["name"] for c in inspect(src).get_columns(table.name)}
             rows = [dict(r) for r in src.execute(select(*(c for c in table.c if c.name in present))).mappings()]
             if not rows:

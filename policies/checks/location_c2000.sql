@@ -1,6 +1,7 @@
 -- RBC22-C2000: one row per resource; fails on any country (in_ocp_state, from the view
--- resource_location), or a provider jurisdiction (jurisdiction_in_ocp_state), that ref_country
--- flags as a state with an offensive cyber programme against Dutch interests.
+-- resource_location), or a provider jurisdiction (jurisdiction_in_ocp_state), that the scan's
+-- reference data (fact_region, fact_provider) flags as a state with an offensive cyber programme
+-- against Dutch interests. Evidence: the facts of each country (country_facts).
 with located as (select * from resource_location where scan_id = :scan_id)
 select provider, account_id, resource_id,
   case
@@ -17,5 +18,5 @@ select provider, account_id, resource_id,
       then 'Location ''' || coalesce(region, '(none reported)') || ''' has no known country; verify it'
     else 'Located in ' || countries || ' (' || region || '); supplier jurisdiction ' || coalesce(jurisdiction, 'unknown')
   end as message,
-  region, location_kind, countries, jurisdiction as provider_jurisdiction
+  region, location_kind, countries, jurisdiction as provider_jurisdiction, country_facts
 from located

@@ -16,5 +16,5 @@ select provider, account_id, resource_id,
     when outside_eea = 1 then 'Stored in ' || countries || ' (' || region || '), outside the EEA'
     else 'Stored in ' || countries || ' (' || region || '), inside the EEA'
   end as message,
-  region, location_kind, countries
+  region, location_kind, countries, country_facts
 from located

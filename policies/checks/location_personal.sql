@@ -26,7 +26,7 @@ select provider, account_id, resource_id,
       then 'Resource of unknown classification in ' || countries || ', outside the EEA and adequacy countries; a person must confirm it holds no personal data'
     else 'Personal data in ' || countries || ', outside the EEA and adequacy countries, without a 9c transfer record'
   end as message,
-  region, countries, classification, classification_source, transfer_mechanism, transfer_dpia_sent
+  region, countries, classification, classification_source, transfer_mechanism, transfer_dpia_sent, country_facts
 from located
 where classification in ('persoonsgegevens', 'bijzondere-persoonsgegevens')
    or (classification = 'unknown' and (outside_adequacy = 1 or location_kind in ('global', 'geography', 'unreported', 'unknown')))

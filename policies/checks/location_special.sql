@@ -1,6 +1,9 @@
 -- RBC22-SPECIAL (condition 10): resources classified as special personal data. Adequacy as in
 -- location_personal; a transfer mechanism (9c) does not pass here: only a comply-or-explain
--- entry (rule "explained") can cover it.
+-- entry (rule "explained", with the route's conditions) can cover it. Special personal data may
+-- hide behind an unknown classification: one 'manual' row per resource whose classification tag
+-- holds an unrecognised value (naming it) and per account one 'manual' row counting its resources
+-- without any classification.
 with located as (
   select * from resource_location where scan_id = :scan_id and classification = 'bijzondere-persoonsgegevens'
 )
@@ -17,5 +20,21 @@ select provider, account_id, resource_id,
       then 'Special personal data in ' || countries || ', outside the EEA and adequacy countries'
     else 'Special personal data in ' || countries || ': EEA or adequacy decision'
   end as message,
-  region, countries, classification_source
+  region, countries, classification_source, cast(null as varchar) as classification_tag,
+  cast(null as bigint) as unclassified_resources, country_facts
 from located
+union all
+select r.provider, r.account_id, r.id, 'manual',
+  'Classification tag value ''' || f.classification_tag || ''' is not a recognised classification; verify whether'
+    || ' it holds special personal data',
+  r.region, f.countries, f.classification_source, f.classification_tag, cast(null as bigint), null
+from resource r join fact_resource f on f.resource_id = r.id
+where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source = 'tag'
+union all
+select r.provider, r.account_id, null, 'manual',
+  count(*) || ' resource(s) have no classification tag and the register gives none; verify whether they hold'
+    || ' special personal data',
+  null, null, null, null, count(*), null
+from resource r join fact_resource f on f.resource_id = r.id
+where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source <> 'tag'
+group by r.provider, r.account_id

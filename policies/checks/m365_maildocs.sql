@@ -1,6 +1,8 @@
 -- RBC26-MAILDOCS: e-mail and document management are advised against in public cloud.
--- One row per tenant: fail when Exchange Online mailboxes, SharePoint sites with files or
--- OneDrives with files exist.
+-- One row per tenant: fail when Exchange Online mailboxes, SharePoint sites with files, team
+-- libraries (the files folders of team channels) with files or OneDrives with files exist; else
+-- error when the file count of a site or a team library was not observed (m365_site.file_count
+-- or m365_team.channel_files is null: not observed is not compliant); else pass.
 with usage as (
   select tn.tenant_id, tn.name,
     (select count(*) from m365_mailbox m where m.scan_id = tn.scan_id and m.tenant_id = tn.tenant_id
@@ -8,6 +10,13 @@ with usage as (
     (select count(*) from m365_site s where s.scan_id = tn.scan_id and s.tenant_id = tn.tenant_id
        and s.file_count > 0) as sites_with_files,
     (select coalesce(sum(s.file_count), 0) from m365_site s where s.scan_id = tn.scan_id and s.tenant_id = tn.tenant_id) as site_files,
+    (select count(*) from m365_site s where s.scan_id = tn.scan_id and s.tenant_id = tn.tenant_id
+       and s.file_count is null) as sites_unobserved,
+    (select count(*) from m365_team t where t.scan_id = tn.scan_id and t.tenant_id = tn.tenant_id
+       and t.channel_files > 0) as teams_with_files,
+    (select coalesce(sum(t.channel_files), 0) from m365_team t where t.scan_id = tn.scan_id and t.tenant_id = tn.tenant_id) as team_files,
+    (select count(*) from m365_team t where t.scan_id = tn.scan_id and t.tenant_id = tn.tenant_id
+       and t.channel_files is null) as teams_unobserved,
     (select count(*) from m365_drive d where d.scan_id = tn.scan_id and d.tenant_id = tn.tenant_id
        and d.file_count > 0) as onedrives_with_files,
     (select coalesce(sum(d.file_count), 0) from m365_drive d where d.scan_id = tn.scan_id and d.tenant_id = tn.tenant_id) as onedrive_files
@@ -15,12 +24,20 @@ with usage as (
   where tn.scan_id = :scan_id
 )
 select 'm365' as provider, tenant_id as account_id, null as resource_id,
-  case when cloud_mailboxes + sites_with_files + onedrives_with_files > 0 then 'fail' else 'pass' end as status,
-  case when cloud_mailboxes + sites_with_files + onedrives_with_files > 0
+  case when cloud_mailboxes + sites_with_files + teams_with_files + onedrives_with_files > 0 then 'fail'
+       when sites_unobserved + teams_unobserved > 0 then 'error'
+       else 'pass' end as status,
+  case when cloud_mailboxes + sites_with_files + teams_with_files + onedrives_with_files > 0
     then 'Mail and documents in Microsoft 365 (tenant ' || coalesce(name, tenant_id) || '): ' || cloud_mailboxes
          || ' Exchange Online mailbox(es), ' || sites_with_files || ' SharePoint site(s) with ' || site_files || ' file(s), '
+         || teams_with_files || ' team librar(y/ies) with ' || team_files || ' file(s), '
          || onedrives_with_files || ' OneDrive(s) with ' || onedrive_files || ' file(s)'
-    else 'No Exchange Online mailboxes and no files in SharePoint Online or OneDrive (tenant ' || coalesce(name, tenant_id) || ')'
+    when sites_unobserved + teams_unobserved > 0
+    then 'Not observed: the file count of ' || sites_unobserved || ' SharePoint site(s) and ' || teams_unobserved
+         || ' team librar(y/ies) is unknown (tenant ' || coalesce(name, tenant_id) || ')'
+    else 'No Exchange Online mailboxes and no files in SharePoint Online, team libraries or OneDrive (tenant '
+         || coalesce(name, tenant_id) || ')'
   end as message,
-  cloud_mailboxes, sites_with_files, site_files, onedrives_with_files, onedrive_files
+  cloud_mailboxes, sites_with_files, site_files, sites_unobserved, teams_with_files, team_files, teams_unobserved,
+  onedrives_with_files, onedrive_files
 from usage

@@ -1,5 +1,6 @@
 -- RBC22-CHARACTERISTICS: one row per discovered cloud service. Observed regions are the
 -- distinct resource.region values of the account; declared ones are register_service.declared_regions.
+-- The right to audit must be recorded and true: right_to_audit = false fails.
 with regions as (
   select distinct provider, account_id, region from resource where scan_id = :scan_id and region is not null
 ),
@@ -16,16 +17,18 @@ described as (
 )
 select provider, account_id, null as resource_id,
   case when register_id is not null and sub_processors is not null and service_model is not null
-        and declared_regions is not null and right_to_audit is not null and undeclared_regions = 0
+        and declared_regions is not null and right_to_audit and undeclared_regions = 0
        then 'pass' else 'fail' end as status,
   case
     when register_id is null then kind || ' ' || account_id || ' is not in the register, so its characteristics are unknown'
     when sub_processors is null or service_model is null or declared_regions is null or right_to_audit is null
+         or not right_to_audit
       then 'The register lacks:'
         || case when sub_processors is null then ' sub-processors;' else '' end
         || case when service_model is null then ' service model;' else '' end
         || case when declared_regions is null then ' regions of processing and storage;' else '' end
         || case when right_to_audit is null then ' right-to-audit;' else '' end
+        || case when not right_to_audit then ' a right to audit (recorded as false);' else '' end
         || case when undeclared_regions > 0 then ' and ' || undeclared_regions || ' observed region(s) are undeclared, e.g. '
                   || first_undeclared_region else '' end
     when undeclared_regions > 0

@@ -3,20 +3,19 @@
 select a.provider, a.account_id, null as resource_id,
   case
     when :profile not in ('critical', 'essential') then 'not_applicable'
-    when coalesce(c.eea, false) then 'pass'
+    when coalesce(p.jurisdiction_eea, false) then 'pass'
     when rs.id is null or rs.material then 'fail'
     else 'pass'
   end as status,
   case
     when :profile not in ('critical', 'essential') then 'The organisation is not a critical or essential entity'
-    when coalesce(c.eea, false) then 'Supplier under ' || p.jurisdiction || ' jurisdiction (EEA)'
+    when coalesce(p.jurisdiction_eea, false) then 'Supplier under ' || p.jurisdiction || ' jurisdiction (EEA)'
     when rs.id is null then 'Not in the register (material use unknown); supplier under ' || coalesce(p.jurisdiction, 'unknown') || ' jurisdiction'
     when rs.material then 'Core tasks depend on a supplier under ' || coalesce(p.jurisdiction, 'unknown') || ' jurisdiction'
     else 'Use is not material'
   end as message,
   :profile as organisation_profile, p.jurisdiction, rs.material
 from account a
-left join ref_provider p on p.provider = a.provider
-left join ref_country c on c.iso2 = p.jurisdiction
+left join fact_provider p on p.scan_id = a.scan_id and p.provider = a.provider
 left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
 where a.scan_id = :scan_id and a.kind <> 'onprem-endpoint'

@@ -9,14 +9,14 @@ services as (
 )
 select a.provider, a.account_id, null as resource_id,
   case
-    when coalesce(c.eea, false) then 'pass'
+    when coalesce(p.jurisdiction_eea, false) then 'pass'
     when rs.id is null then 'fail'
     when not rs.material then 'not_applicable'
     when rs.risk_covers_jurisdiction then 'pass'
     else 'fail'
   end as status,
   case
-    when coalesce(c.eea, false) then 'Supplier under ' || p.jurisdiction || ' jurisdiction (EEA)'
+    when coalesce(p.jurisdiction_eea, false) then 'Supplier under ' || p.jurisdiction || ' jurisdiction (EEA)'
     when rs.id is null then a.kind || ' ' || a.account_id || ' is not in the register; supplier under '
       || coalesce(p.jurisdiction, 'unknown') || ' jurisdiction'
     when not rs.material then 'Use is not material'
@@ -31,8 +31,7 @@ select a.provider, a.account_id, null as resource_id,
   coalesce(sv.services, 0) as provider_services,
   (select coalesce(sum(services), 0) from services) as all_services
 from account a
-left join ref_provider p on p.provider = a.provider
-left join ref_country c on c.iso2 = p.jurisdiction
+left join fact_provider p on p.scan_id = a.scan_id and p.provider = a.provider
 left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
 left join per_provider pp on pp.provider = a.provider
 left join services sv on sv.provider = a.provider

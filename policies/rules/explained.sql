@@ -1,18 +1,44 @@
--- Rule "explained": a failing (or transition) finding covered by a valid, unexpired comply-or-explain
--- entry of the register ("pas toe of leg uit") becomes 'explained' and keeps the entry's id.
--- Scope: the entry's provider, account and resource uid, each null meaning "any".
+-- Rule "explained": a 'fail' (or 'transition') finding becomes 'explained', keeping the entry's id,
+-- only when all of these hold for a comply-or-explain entry ("pas toe of leg uit") of the register:
+-- the control's text gives an explain route (pack_control.explain_route is set: in the packs only
+-- Rijksbreed 2022 conditions 10 and 11); the entry's scope covers the finding (provider, account
+-- and resource uid, each null meaning any; the register only accepts provider and account named,
+-- or an explicit scope = "all"); it is valid on the scan date (approved_on <= scan date < expires);
+-- and the route's conditions (pack_control.explain_requires) are recorded: condition 10 the art. 46
+-- transfer mechanism (9c) and the date the explain was sent to CIO Rijk (not after the scan date);
+-- condition 11 the dates CIO Rijk's advice was requested and given, both on or before the approval.
 update finding set status = 'explained',
   explain_id = (select min(e.id) from register_explain e
-    where e.scan_id = finding.scan_id and e.control_id = finding.control_id
+    join pack_control pc on pc.scan_id = e.scan_id and pc.control_id = e.control_id
+    where e.scan_id = finding.scan_id and e.control_id = finding.control_id and pc.pack = finding.pack
+      and pc.explain_route is not null
       and (e.provider is null or e.provider = finding.provider)
       and (e.account_id is null or e.account_id = finding.account_id)
       and (e.resource_uid is null or e.resource_uid = (select r.uid from resource r where r.id = finding.resource_id))
-      and e.approved_on <= :scan_date and e.expires > :scan_date)
+      and e.approved_on <= :scan_date and e.expires > :scan_date
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;transfer_mechanism;%'
+           or e.transfer_mechanism is not null)
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;sent_to_cio_rijk;%'
+           or e.sent_to_cio_rijk <= :scan_date)
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advice_requested;%'
+           or e.advice_requested <= e.approved_on)
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advised_on;%'
+           or (e.advised_on <= e.approved_on and e.advised_on >= coalesce(e.advice_requested, e.advised_on))))
 where scan_id = :scan_id and status in ('fail', 'transition')
   and control_id in (select e.control_id from register_explain e where e.scan_id = :scan_id)
   and exists (select 1 from register_explain e
-    where e.scan_id = finding.scan_id and e.control_id = finding.control_id
+    join pack_control pc on pc.scan_id = e.scan_id and pc.control_id = e.control_id
+    where e.scan_id = finding.scan_id and e.control_id = finding.control_id and pc.pack = finding.pack
+      and pc.explain_route is not null
       and (e.provider is null or e.provider = finding.provider)
       and (e.account_id is null or e.account_id = finding.account_id)
       and (e.resource_uid is null or e.resource_uid = (select r.uid from resource r where r.id = finding.resource_id))
-      and e.approved_on <= :scan_date and e.expires > :scan_date)
+      and e.approved_on <= :scan_date and e.expires > :scan_date
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;transfer_mechanism;%'
+           or e.transfer_mechanism is not null)
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;sent_to_cio_rijk;%'
+           or e.sent_to_cio_rijk <= :scan_date)
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advice_requested;%'
+           or e.advice_requested <= e.approved_on)
+      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advised_on;%'
+           or (e.advised_on <= e.approved_on and e.advised_on >= coalesce(e.advice_requested, e.advised_on))))

@@ -1,20 +1,15 @@
--- Rule "transition" (Rijksbreed cloudbeleid 2026, section 1): a non-compliant resource or service
--- that existed before the pack's existing_before date is 'transition' until its deadline, or until the end of a
--- longer existing contract named in the register. Existence: the resource's creation time from
--- the provider, else its first sighting in the inventory; for account-level findings the
--- register's in_use_since, else the account's creation time, else its first sighting.
-update finding set status = 'transition',
-  deadline = coalesce((select rs.contract_end from register_service rs
-                        where rs.scan_id = finding.scan_id and rs.provider = finding.provider
-                          and rs.account_id = finding.account_id and rs.contract_end > :deadline), :deadline)
-where scan_id = :scan_id and pack = :pack and control_id = :control_id and status = 'fail'
-  and coalesce(
-    (select coalesce(r.created_at, fr.first_seen) from resource r
-       left join fact_resource fr on fr.resource_id = r.id where r.id = finding.resource_id),
-    (select coalesce(rs.in_use_since, a.created_at) from account a
-       left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id
-      where finding.resource_id is null and a.scan_id = finding.scan_id and a.provider = finding.provider
-        and a.account_id = finding.account_id),
-    (select min(s.started_at) from account a join scan s on s.id = a.scan_id
-      where finding.resource_id is null and a.provider = finding.provider and a.account_id = finding.account_id)
-  ) < :existing_before
+-- Rule "transition" (after rule "transition_evidence"): a 'fail' finding whose finding_transition
+-- outcome is 'transition' becomes 'transition' with its deadline; one whose outcome is 'ended'
+-- stays 'fail', keeps its deadline and says that the transition period ended. Excluded and
+-- not_existing findings stay 'fail' unchanged (finding_transition says why).
+update finding set
+  status = (select case when t.outcome = 'transition' then 'transition' else 'fail' end
+            from finding_transition t where t.finding_id = finding.id),
+  deadline = (select t.deadline from finding_transition t where t.finding_id = finding.id),
+  message = message || (select case when t.outcome = 'ended'
+                                    then ' (the transition period ended on ' || t.deadline || ')'
+                                    else ' (transition period until ' || t.deadline || ')' end
+                        from finding_transition t where t.finding_id = finding.id)
+where scan_id = :scan_id and status = 'fail'
+  and id in (select t.finding_id from finding_transition t
+             where t.scan_id = :scan_id and t.outcome in ('transition', 'ended'))

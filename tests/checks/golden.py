@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from inventory.rows import (
     Account,
     Collection,
+    RegisterAcceptedRisk,
     RegisterAttestation,
     RegisterExplain,
     RegisterService,
@@ -50,7 +51,7 @@ def register_entry(provider: str, account_id: str | None = None) -> RegisterServ
         exit_alternative="Rijkscloud ODC-Noord", exit_crisis="Crisisexit, budget EUR 2M",
         exit_regular="Exit at contract end, budget EUR 1M", exit_plan_ref=f"EXIT-{provider}-2026",
         emergency_plan_ref=f"NOOD-{provider}-2026", right_to_audit=True, sub_processors="Equinix;Interxion",
-        declared_regions=DECLARED[provider], contract_end=date(2029, 12, 31),
+        declared_regions=DECLARED[provider], contract_end=date(2029, 12, 31), contract_start=date(2021, 1, 1),
         reported_to_cio_rijk=date(2026, 9, 1), in_use_since=date(2023, 2, 1))
 
 
@@ -75,7 +76,8 @@ def _resources() -> dict[str, Resource]:
                  key_custody="customer"),
         resource("azure", "azure-health", f"{azure_rg}/Microsoft.Sql/servers/jenv/databases/zorg",
                  "microsoft.sql/servers/databases", "westeurope",
-                 tags={"classification": "bijzondere-persoonsgegevens"}, key_custody="customer"),
+                 tags={"classification": "bijzondere-persoonsgegevens", "pet": "pseudonymisation"},
+                 key_custody="customer"),
         resource("gcp", "gcp-bucket", "//storage.googleapis.com/projects/_/buckets/jenv-wolk",
                  "storage.googleapis.com/Bucket", "europe-west4", key_custody="customer"),
         resource("m365", "m365-mailbox", f"{M365}/mailbox/secretariaat", "m365.mailbox", "eur"),
@@ -104,10 +106,20 @@ def attestation(control_id: str, attested_on: date = date(2026, 1, 15),
 
 
 def explain(control_id: str, *, provider: str | None = None, account_id: str | None = None,
-            resource_uid: str | None = None, expires: date = date(2027, 6, 30)) -> RegisterExplain:
+            resource_uid: str | None = None, expires: date = date(2027, 6, 30), **route) -> RegisterExplain:
+    """An entry approved 2026-06-01 with every route condition recorded (CIO Rijk's advice and the 9c transfer)."""
+    conditions = {"transfer_mechanism": "SCC 2021/914", "sent_to_cio_rijk": date(2026, 6, 15),
+                  "advice_requested": date(2026, 4, 1), "advised_on": date(2026, 5, 1)} | route
     return RegisterExplain(control_id=control_id, provider=provider, account_id=account_id, resource_uid=resource_uid,
                            justification="Besluit SG 2026-14", approver="SG JenV", approved_on=date(2026, 6, 1),
-                           expires=expires)
+                           expires=expires, **conditions)
+
+
+def accepted_risk(control_id: str, *, provider: str | None = None, account_id: str | None = None,
+                  resource_uid: str | None = None) -> RegisterAcceptedRisk:
+    return RegisterAcceptedRisk(control_id=control_id, provider=provider, account_id=account_id,
+                                resource_uid=resource_uid, justification="Migratie gepland Q3 2027",
+                                approver="SG JenV", approved_on=date(2026, 6, 1), expires=date(2027, 6, 30))
 
 
 @dataclass
@@ -119,10 +131,12 @@ class Estate:
     collections: list[Collection]
     attestations: list[RegisterAttestation]
     explains: list[RegisterExplain] = field(default_factory=list)
+    accepted_risks: list[RegisterAcceptedRisk] = field(default_factory=list)
+    connector_rows: list = field(default_factory=list)    # rows of a connector's own tables (m365_site, ...)
 
     def rows(self) -> list:
         return [*self.accounts.values(), *self.resources.values(), *self.register.values(), *self.security,
-                *self.collections, *self.attestations, *self.explains]
+                *self.collections, *self.attestations, *self.explains, *self.accepted_risks, *self.connector_rows]
 
     def add_account(self, provider: str, account_id: str, estate: str) -> None:
         """Another account of a provider, registered in full, with a successful collection."""

@@ -18,7 +18,7 @@ FAILS = {
     "tbb2": {"RBC26-CLASSIFIED"},
     "tbb3": {"RBC26-CLASSIFIED"},
     "basisregistratie-bron": {"RBC22-BASISREG", "RBC26-BASISREG"},
-    "basisregistratie-afnemer": {"RBC22-BASISREG"},
+    "basisregistratie-afnemer": set(),     # condition 11: "Voor de afnemers ... gelden de reguliere eisen"
     "openbaar": set(),
     "bijzondere-persoonsgegevens": set(),
 }
@@ -74,14 +74,26 @@ def test_classification_fail_message_names_classification_and_origin(tmp_path):
     assert GCP not in outcome     # its only classified resource fails: no pass row is left for the project
 
 
-def test_classification_unknown_tag_value_falls_back_to_register(tmp_path, golden):
+@pytest.mark.parametrize("value", ["zeer-geheim", "<script>alert(1)</script>", "=cmd|' /C calc'!A0"])
+def test_classification_unrecognised_tag_value_is_manual_naming_it_never_the_register(tmp_path, golden, value):
     estate = golden_estate()
-    estate.resources["aws-bucket"].tags = {"classification": "zeer-geheim"}
-    estate.register["aws"].classification = "staatsgeheim"
+    estate.resources["aws-bucket"].tags = {"classification": value}      # the register says intern
     outcome = run(tmp_path, estate, CHECK, control_id="RBC22-STATESECRET")
-    assert changes(golden(CHECK, control_id="RBC22-STATESECRET"), outcome) == {
-        "aws-bucket": ["fail"], "aws-function": ["fail"], AWS: []}
-    assert row(outcome, "aws-bucket")["classification_source"] == "register"
+    assert changes(golden(CHECK, control_id="RBC22-STATESECRET"), outcome) == {"aws-bucket": ["manual"]}
+    found = row(outcome, "aws-bucket")
+    assert (found["classification"], found["classification_source"], found["classification_tag"]) == (
+        "unknown", "tag", value)
+    assert found["message"].startswith(f"Classification tag value '{value}' is not a recognised classification")
+    assert classified(outcome, AWS) == 1
+
+
+@pytest.mark.parametrize("value, control", [("Stg. Geheim", "RBC22-STATESECRET"), ("TBB-2", "RBC26-CLASSIFIED"),
+                                            ("STG GEHEIM", "RBC26-CLASSIFIED")])
+def test_classification_usual_dutch_spelling_fails(tmp_path, golden, value, control):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].tags = {"classification": value}
+    outcome = run(tmp_path, estate, CHECK, control_id=control)
+    assert changes(golden(CHECK, control_id=control), outcome) == {"aws-bucket": ["fail"]}
 
 
 @pytest.mark.parametrize("control", CONTROLS)
@@ -104,41 +116,75 @@ PET = "classification_special_pet"
 def test_classification_special_pet_golden_passes(golden):
     outcome = golden(PET)
     assert [r["status"] for r in outcome["azure-health"]] == ["pass"] and set(outcome) == {"azure-health"}
-    assert "customer-held keys (customer)" in row(outcome, "azure-health")["message"]
+    assert "PET recorded on the resource: pseudonymisation" in row(outcome, "azure-health")["message"]
 
 
-@pytest.mark.parametrize("custody, expected", [("external", "pass"), ("customer", "pass"), ("provider", "fail"),
+@pytest.mark.parametrize("custody, expected", [("external", "pass"), ("customer", "fail"), ("provider", "fail"),
                                                ("none", "fail"), (None, "fail")])
 def test_classification_special_pet_key_custody(tmp_path, golden, custody, expected):
+    """Only keys held outside the provider count; a customer-managed key in the provider's KMS is not a PET."""
     estate = golden_estate()
+    del estate.resources["azure-health"].tags["pet"]
     estate.resources["azure-health"].key_custody = custody
     outcome = run(tmp_path, estate, PET)
     assert only_change(golden(PET), outcome, "azure-health") == [expected]
 
 
+def test_classification_special_pet_customer_key_alone_says_why(tmp_path):
+    estate = golden_estate()
+    del estate.resources["azure-health"].tags["pet"]
+    found = row(run(tmp_path, estate, PET), "azure-health")
+    assert (found["status"], found["message"]) == (
+        "fail", "Special personal data with a customer-managed key in the provider's key service only: not a PET by itself")
+
+
 def test_classification_special_pet_without_evidence_fails(tmp_path):
     estate = golden_estate()
+    del estate.resources["azure-health"].tags["pet"]
     estate.resources["azure-health"].key_custody = "provider"
     found = row(run(tmp_path, estate, PET), "azure-health")
     assert found["status"] == "fail" and "without evidence of privacy-enhancing technology" in found["message"]
 
 
-def test_classification_special_pet_tag_passes(tmp_path, golden):
+@pytest.mark.parametrize("value", ["none", "geen", "unknown", "encrypted", "<b>x</b>"])
+def test_classification_special_pet_tag_outside_the_vocabulary_fails_naming_it(tmp_path, golden, value):
+    estate = golden_estate()
+    estate.resources["azure-health"].tags["pet"] = value
+    outcome = run(tmp_path, estate, PET)
+    assert only_change(golden(PET), outcome, "azure-health") == ["fail"]
+    assert row(outcome, "azure-health")["message"] == (
+        f"Special personal data; the pet tag value '{value}' is not a recognised privacy-enhancing technology")
+
+
+def test_classification_special_pet_tag_in_another_spelling_passes(tmp_path, golden):
     estate = golden_estate()
     estate.resources["azure-health"].key_custody = "provider"
-    estate.resources["azure-health"].tags["PET"] = "pseudonimisering"
+    estate.resources["azure-health"].tags = {"classification": "bijzondere-persoonsgegevens", "PET": "Pseudonimisering"}
     outcome = run(tmp_path, estate, PET)
-    assert only_change(golden(PET), outcome, "azure-health") == ["pass"]
-    assert row(outcome, "azure-health")["pet_tag"] == "pseudonimisering"
+    assert statuses(outcome, "azure-health") == ["pass"]
+    assert (row(outcome, "azure-health")["pet_tag"], row(outcome, "azure-health")["pet_tag_value"]) == (
+        "pseudonymisation", "Pseudonimisering")
 
 
 def test_classification_special_pet_register_passes(tmp_path, golden):
     estate = golden_estate()
+    del estate.resources["azure-health"].tags["pet"]
     estate.resources["azure-health"].key_custody = "provider"
     estate.register["azure"].pet = "confidential-computing"
     outcome = run(tmp_path, estate, PET)
     assert only_change(golden(PET), outcome, "azure-health") == ["pass"]
     assert "recorded in the register: confidential-computing" in row(outcome, "azure-health")["message"]
+
+
+@pytest.mark.parametrize("check", [PET, "location_special"])
+def test_special_personal_data_unknown_classification_is_manual(tmp_path, golden, check):
+    estate = golden_estate()
+    estate.resources["aws-bucket"].tags = {"classification": "Bijzondere PG"}    # unrecognised: named
+    estate.register["gcp"].classification = None                              # gcp-bucket: no classification
+    outcome = run(tmp_path, estate, check)
+    assert changes(golden(check), outcome) == {"aws-bucket": ["manual"], GCP: ["manual"]}
+    assert "'Bijzondere PG'" in row(outcome, "aws-bucket")["message"]
+    assert row(outcome, GCP)["unclassified_resources"] == 1
 
 
 def test_classification_special_pet_judges_only_special_personal_data(tmp_path, golden):

@@ -50,7 +50,7 @@ def test_location_resolves_regions_zones_and_unknowns(tmp_path, provider, region
 
 @pytest.mark.parametrize("tag_key, tags, expected", [
     ("classification", {"Classification": " TBB1 "}, ("tbb1", "tag")),
-    ("classification", {"classification": "geheim"}, ("intern", "register")),    # unknown value: register
+    ("classification", {"classification": "geheim"}, ("unknown", "tag")),        # unrecognised: never the register's
     ("classification", {"owner": "classification"}, ("intern", "register")),     # the key is not a value
     ("Rubricering-Ä", {"RUBRICERING-Ä": "staatsgeheim"}, ("staatsgeheim", "tag")),  # non-ASCII key, any case
     ('data"class\\x', {'DATA"CLASS\\X': "openbaar"}, ("openbaar", "tag")),          # JSON-escaped characters
@@ -75,7 +75,39 @@ def test_classification_unknown_without_tag_or_register_and_pet_tag_in_any_case(
     found = facts(engine, scan_id)
     assert (found["plain"]["classification"], found["plain"]["classification_source"], found["plain"]["pet"]) == (
         "unknown", "none", None)
-    assert found["pet"]["pet"] == "pseudonimisering" and found["pet"]["classification"] == "unknown"
+    assert (found["pet"]["pet"], found["pet"]["pet_tag"]) == ("pseudonymisation", "pseudonimisering")
+    assert found["pet"]["classification"] == "unknown"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Stg. Geheim", "staatsgeheim"), ("STG GEHEIM", "staatsgeheim"), ("stg-geheim", "staatsgeheim"),
+    ("Stg. Zeer Geheim", "staatsgeheim"), ("Stg. Confidentieel", "staatsgeheim"), ("TBB-2", "tbb2"),
+    ("tbb niveau 3", "tbb3"), ("Dep. V.", "tbb1"), ("Bijzondere Persoonsgegevens", "bijzondere-persoonsgegevens"),
+    ("Basisregistratie_Bron", "basisregistratie-bron"), (" Openbaar ", "openbaar"),
+    ("zeer-geheim", "unknown"), ("<script>alert(1)</script>", "unknown"), ("=cmd|' /C calc'!A0", "unknown"),
+    ("publiek", "unknown"),
+])
+def test_classification_usual_dutch_spellings_else_unknown_keeping_the_value(tmp_path, value, expected):
+    engine, scan_id = new_inventory(tmp_path)
+    store(engine, scan_id, [resource("aws", "r", "uid-1", "s3.bucket", "eu-west-1", tags={"classification": value}),
+                            RegisterService(provider="aws", account_id=AWS, name="AWS", owner="CIO", material=True,
+                                            classification="intern")])
+    derive_facts(engine, scan_id, "classification")
+    found = facts(engine, scan_id)["r"]
+    assert (found["classification"], found["classification_source"], found["classification_tag"]) == (
+        expected, "tag", value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Pseudonymisation", "pseudonymisation"), ("client side encryption", "client-side-encryption"),
+    ("HYOK", "external-key-management"), ("none", None), ("geen", None), ("unknown", None), ("encrypted", None),
+])
+def test_pet_tag_from_the_fixed_vocabulary(tmp_path, value, expected):
+    engine, scan_id = new_inventory(tmp_path)
+    store(engine, scan_id, [resource("aws", "r", "uid-1", "s3.bucket", "eu-west-1", tags={"pet": value})])
+    derive_facts(engine, scan_id, "classification")
+    found = facts(engine, scan_id)["r"]
+    assert (found["pet"], found["pet_tag"]) == (expected, value)
 
 
 def test_first_seen_is_the_earliest_scan_that_saw_the_resource(tmp_path):

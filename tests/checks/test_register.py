@@ -184,3 +184,11 @@ def test_register_critical_unregistered_account_fails(tmp_path, golden):
 
 def test_register_notify_message_gives_the_date(golden):
     assert row(golden("register_notify"), GCP)["message"] == f"Reported to CIO Rijk on {date(2026, 9, 1)}"
+
+
+def test_register_right_to_audit_false_fails(tmp_path, golden):
+    estate = golden_estate()
+    estate.register["azure"].right_to_audit = False
+    outcome = run(tmp_path, estate, "register_characteristics")
+    assert only_change(golden("register_characteristics"), outcome, ACCOUNT_IDS["azure"]) == ["fail"]
+    assert "lacks: a right to audit (recorded as false);" in row(outcome, ACCOUNT_IDS["azure"])["message"]

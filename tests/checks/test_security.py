@@ -6,7 +6,7 @@ import pytest
 
 from tests.support import SCAN_DATE
 
-from .golden import AWS, AZURE, GCP, ORGANISATION, golden_estate, only_change, row, run, security_service
+from .golden import AWS, AZURE, GCP, ORGANISATION, collection, golden_estate, only_change, row, run, security_service
 
 CHECK = "security_csp_native"
 
@@ -68,3 +68,14 @@ def test_attestation_of_another_control_does_not_count(tmp_path, golden):
     outcome = run(tmp_path, estate, "attestation", control_id="RBC22-POLICY")
     assert only_change(golden("attestation", control_id="RBC22-POLICY"), outcome, ORGANISATION) == ["manual"]
     assert row(outcome, ORGANISATION)["message"] == "No attestation in the register."
+
+
+@pytest.mark.parametrize("area", ["inventory", "gcp.orgpolicy"])
+def test_security_csp_native_gcp_project_that_answered_an_error_is_not_passed(tmp_path, golden, area):
+    """SCC comes from a scope-wide search: a project that answered 403 elsewhere was not observed."""
+    estate = golden_estate()
+    estate.collections.append(collection("gcp", area, GCP, ok=False, call="cloudasset:ListAssets"))
+    outcome = run(tmp_path, estate, CHECK)
+    assert only_change(golden(CHECK), outcome, GCP) == ["error"]
+    assert row(outcome, GCP)["message"].startswith(
+        "Not observed: the project answered an error (cloudasset:ListAssets failed: AccessDenied")
