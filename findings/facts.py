@@ -44,7 +44,8 @@ ALL = text("""
     left join ref_region exact on exact.provider = r.provider and exact.region = lower(r.region)
     left join ref_region zone on exact.region is null and zone.provider = r.provider
       and substr(lower(r.region), length(r.region)) between 'a' and 'z'
-      and zone.region = rtrim(substr(lower(r.region), 1, length(r.region) - 1), '-')
+      and zone.region = rtrim(substr(lower(r.region), 1,  -- never a negative length: PostgreSQL refuses it
+                                     case when length(r.region) > 0 then length(r.region) - 1 else 0 end), '-')
     left join register_service rs on rs.scan_id = r.scan_id and rs.provider = r.provider
       and rs.account_id = r.account_id
     left join seen_before b on b.provider = r.provider and b.account_id = r.account_id
@@ -54,7 +55,7 @@ ALL = text("""
 TAGGED = text("""
     select id, tags from resource
     where scan_id = :scan_id
-      and (:any_tags or lower(cast(tags as text)) like :key_pattern or lower(cast(tags as text)) like '%"pet"%')
+      and (:any_tags or lower(cast(tags as text)) like :key_pattern escape '!' or lower(cast(tags as text)) like '%"pet"%')
     """).columns(id=Integer, tags=JSON)
 FROM_TAGS = text("""
     update fact_resource set classification = coalesce(cast(:classification as varchar), classification),
@@ -131,7 +132,8 @@ def _facts(rid: int, tags: dict | None, tag_key: str) -> dict | None:
 def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
     """Write fact_resource and fact_resource_country for one scan; returns the resource count."""
     key = dumps(tag_key.lower())  # the key as it appears in the JSON text, quotes included
-    binds = {"scan_id": scan_id, "key_pattern": f"%{key}%", "any_tags": not key.isascii()}  # SQLite lower() is ASCII-only
+    literal = key.replace("!", "!!").replace("%", "!%").replace("_", "!_")  # PostgreSQL's LIKE escapes with \ by default
+    binds = {"scan_id": scan_id, "key_pattern": f"%{literal}%", "any_tags": not key.isascii()}  # SQLite lower() is ASCII-only
     with engine.begin() as conn:
         conn.execute(ALL, {"scan_id": scan_id})
         freeze_reference(conn, scan_id)

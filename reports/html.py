@@ -23,7 +23,9 @@ from sqlalchemy import Engine
 
 from inventory.vocabulary import STATUSES
 from reports.data import check_lang, collection_errors, iso, iter_findings, scan_dict
+from reports.diff import changes_since_previous
 from reports.scorecard import control_info, pass_counts, scorecard
+from reports.text import inert
 
 TEMPLATES = Path(__file__).parent / "templates"
 ROW_FIELDS = (
@@ -46,7 +48,12 @@ def strings() -> dict[str, dict]:
 @cache
 def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+                       trim_blocks=True, lstrip_blocks=True, finalize=_inert)
+
+
+def _inert(value: Any) -> Any:
+    """Every text a template prints, with bidirectional controls shown (our own Markup stays as it is)."""
+    return inert(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def inline(name: str) -> tuple[Markup, str]:
@@ -62,7 +69,7 @@ def csp_hash(text: str) -> str:
 
 def script_json(value: Any) -> Markup:
     """JSON safe inside a ``<script type="application/json">`` block: no ``<``, ``>`` or ``&`` in the text."""
-    text = json.dumps(value, ensure_ascii=False, default=iso, separators=(",", ":"))
+    text = inert(json.dumps(value, ensure_ascii=False, default=iso, separators=(",", ":")))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
@@ -105,6 +112,7 @@ def html_context(engine: Engine, scan_id: int, packs: list[str] | None = None, l
             "t": {k: ui[k] for k in JS_STRINGS} | {"status_names": ui["status_names"], "severity_names": ui["severity_names"]}}
     card = scorecard(engine, scan_id, packs, lang)
     return {
+        "changes": changes_since_previous(engine, scan_id),
         "lang": lang, "t": ui, "scan": scan, "card": card, "statuses": STATUSES,
         "errors": collection_errors(engine, scan_id), "meta": script_json(meta), "rows": row_chunks(stream),
         "table_total": sum(card["totals"].get(s, 0) for s in table_statuses),

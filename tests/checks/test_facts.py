@@ -119,8 +119,8 @@ def test_first_seen_is_the_earliest_scan_that_saw_the_resource(tmp_path):
                            resource("gcp", "new", "uid-new", "storage.googleapis.com/Bucket", "europe-west4")])
     derive_facts(engine, second, "classification")
     found = facts(engine, second)
-    assert found["old"]["first_seen"].startswith("2025-05-01 08:00")
-    assert found["new"]["first_seen"].startswith("2026-11-26 09:00")
+    assert str(found["old"]["first_seen"]).startswith("2025-05-01 08:00")
+    assert str(found["new"]["first_seen"]).startswith("2026-11-26 09:00")
 
 
 def test_first_seen_is_per_account(tmp_path):
@@ -132,4 +132,4 @@ def test_first_seen_is_per_account(tmp_path):
     moved.account_id = "another-project"
     store(engine, second, [moved])
     derive_facts(engine, second, "classification")
-    assert facts(engine, second)["moved"]["first_seen"].startswith("2026-11-26 09:00")
+    assert str(facts(engine, second)["moved"]["first_seen"]).startswith("2026-11-26 09:00")
