@@ -1,17 +1,20 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
 import dataclasses
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, insert, text
+from sqlmodel import SQLModel
 
-from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
+from inventory.migrations import upgrade
 
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
@@ -53,18 +56,53 @@ def connect_readonly(url: str) -> Engine:
     return engine
 
 
-# The finding key: the same for the same control, check and subject in every scan (README, "Finding key").
-# Migration 0002 fills it with this expression for the scans of earlier versions.
-FINDING_KEY = text("""
-update finding set key = control_id || '|' || coalesce(check_id, '') || '|' || coalesce(
-  (select r.provider || '|' || r.account_id || '|' || r.uid from resource r where r.id = finding.resource_id),
-  coalesce(provider, '') || '|' || coalesce(account_id, '') || '|')
-where scan_id = :scan_id
-""")
+@contextmanager
+def _ddl_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction, DDL included (pysqlite would commit before each DDL statement unless told not to)."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # the driver leaves transactions to us
+        conn.exec_driver_sql("begin immediate")
+        try:
+            yield conn
+        except BaseException:
+            conn.exec_driver_sql("rollback")
+            raise
+        conn.exec_driver_sql("commit")
+
+
+def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> str:
+    """Create or upgrade the tables (``inventory.migrations``) and recreate the auditor views, in one
+    transaction; says what it did. The views go first, so no table rebuild trips over them."""
+    views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
+    statements = [s.strip() for s in re.sub(r"--[^\n]*", "", views).split(";") if s.strip()]
+    with _ddl_transaction(engine) as conn:
+        for statement in statements:
+            if statement.startswith("drop view"):
+                conn.execute(text(statement))
+        done = upgrade(conn, source_tables)
+        for statement in statements:
+            conn.execute(text(statement))
+    return done
+
+
+def finding_key(control: str, check: str, provider: str, account: str, resource_id: str) -> str:
+    """SQL computing a finding's key from SQL expressions for its columns: the same for the same control,
+    check and subject in every scan (README, "Finding key"). Migration 0002 filled earlier scans alike."""
+    return (f"{control} || '|' || coalesce({check}, '') || '|' || coalesce("
+            f"(select r.provider || '|' || r.account_id || '|' || r.uid from resource r where r.id = {resource_id}), "
+            f"coalesce({provider}, '') || '|' || coalesce({account}, '') || '|')")
+
+
+FINDING_KEY = text(f"update finding set key = {finding_key('control_id', 'check_id', 'provider', 'account_id', 'finding.resource_id')}"
+                   " where scan_id = :scan_id and key is null")
 
 
 def set_finding_keys(engine: Engine, scan_id: int) -> None:
-    """Give every finding of the scan its key (after the checks and rules have written them)."""
+    """Give the scan's findings written without a key (by the rules, or without a check) their key."""
     with engine.begin() as conn:
         conn.execute(FINDING_KEY, {"scan_id": scan_id})
 

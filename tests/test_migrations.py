@@ -5,6 +5,7 @@ import glob
 import gzip
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, select, text
 
+import inventory
 from connectors.registry import TABLES
 from findings.engine import Params, run_check
 from findings.packs import Check
@@ -29,7 +31,7 @@ from inventory.migrations import BASELINE, SchemaError, head, metadata
 from scanner.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
-VIEWS = {"latest_scan", "latest_resource", "latest_finding", "region_location", "resource_location"}
+VIEWS = set(re.findall(r"(?m)^create view (\w+)", (Path(inventory.__file__).parent / "views.sql").read_text()))
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +137,21 @@ def test_findings_of_the_0_1_0_database_can_be_rerun_after_the_upgrade(tmp_path)
                         for r in run_check(engine, check, params, control_id))
         found = Counter(tuple(row[2:]) for row in judged if (row.check_id, row.control_id) == (check_id, control_id))
         assert rerun == found, (check_id, control_id)
+
+
+def test_an_upgrade_that_fails_changes_nothing(tmp_path):
+    """Stamp, ALTERs, the key fill and the views are one transaction: a failure half-way leaves 0.1.0 as it was."""
+    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("create trigger refuse before update on finding begin select raise(abort, 'refused'); end")
+    before = snapshot(engine)
+    with pytest.raises(Exception, match="refused"):
+        create_schema(engine, TABLES)
+    assert snapshot(engine) == before
+    with engine.connect() as conn:
+        assert "alembic_version" not in inspect(conn).get_table_names()
+        assert "key" not in {c["name"] for c in inspect(conn).get_columns("finding")}
+        assert set(inspect(conn).get_view_names()) == VIEWS
 
 
 def test_a_fresh_database_gets_the_schema_of_the_baseline_plus_every_migration(tmp_path):
