@@ -1,20 +1,17 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
 import dataclasses
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Dialect, Engine, create_engine, event, insert, text
-from sqlmodel import SQLModel
+from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
 
-from inventory.migrations import upgrade
+from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
 
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
@@ -54,39 +51,6 @@ def connect_readonly(url: str) -> Engine:
         cur.execute("set session characteristics as transaction read only")
         cur.close()
     return engine
-
-
-@contextmanager
-def _ddl_transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction, DDL included (pysqlite would commit before each DDL statement unless told not to)."""
-    with engine.connect() as conn:
-        if conn.dialect.name != "sqlite":
-            with conn.begin():
-                yield conn
-            return
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # the driver leaves transactions to us
-        conn.exec_driver_sql("begin immediate")
-        try:
-            yield conn
-        except BaseException:
-            conn.exec_driver_sql("rollback")
-            raise
-        conn.exec_driver_sql("commit")
-
-
-def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> str:
-    """Create or upgrade the tables (``inventory.migrations``) and recreate the auditor views, in one
-    transaction; says what it did. The views go first, so no table rebuild trips over them."""
-    views = (Path(__file__).parent / "views.sql").read_text(encoding="utf-8")
-    statements = [s.strip() for s in re.sub(r"--[^\n]*", "", views).split(";") if s.strip()]
-    with _ddl_transaction(engine) as conn:
-        for statement in statements:
-            if statement.startswith("drop view"):
-                conn.execute(text(statement))
-        done = upgrade(conn, source_tables)
-        for statement in statements:
-            conn.execute(text(statement))
-    return done
 
 
 def finding_key(control: str, check: str, provider: str, account: str, resource_id: str) -> str:

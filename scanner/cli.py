@@ -23,9 +23,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from connectors.registry import TABLES
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
-from inventory.db import connect, connect_readonly, create_schema
+from inventory.db import connect, connect_readonly
 from inventory.errors import UserError
-from inventory.migrations import SchemaError, check_schema
+from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.retention import prune, scans_to_prune
 from inventory.tables import CheckSource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES

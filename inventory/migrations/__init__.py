@@ -2,11 +2,13 @@
 
 Revisions live in ``versions/``, one file per schema change, forward only. A database written by
 release 0.1.0 has no ``alembic_version`` table: it is recognised by its tables and stamped with
-the baseline revision before it is upgraded. ``inventory.db.create_schema`` runs this in one
-transaction with the views dropped, so a table rebuild (SQLite batch mode) never trips over them.
+the baseline revision before it is upgraded. The views (``views.sql``) are dropped before an
+upgrade and created again after it, so a table rebuild (SQLite batch mode) never trips over them.
 """
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect
+from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
 from sqlmodel import SQLModel
 
 from inventory import tables
@@ -22,6 +24,7 @@ from inventory import tables
 BASELINE = "0001"  # the schema of release 0.1.0
 CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
                         if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__"))
+VIEWS = Path(__file__).parent.parent / "views.sql"
 
 
 class SchemaError(Exception):
@@ -53,6 +56,29 @@ def _script() -> ScriptDirectory:
 def head() -> str:
     """The newest schema revision this tool knows."""
     return _script().get_current_head()
+
+
+def _view_statements() -> list[str]:
+    views = re.sub(r"--[^\n]*", "", VIEWS.read_text(encoding="utf-8"))
+    return [s.strip() for s in views.split(";") if s.strip()]
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the whole change, DDL included (pysqlite commits before DDL unless told not to)."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # the driver leaves transactions to us
+        conn.exec_driver_sql("begin immediate")
+        try:
+            yield conn
+        except BaseException:
+            conn.exec_driver_sql("rollback")
+            raise
+        conn.exec_driver_sql("commit")
 
 
 def _current(conn: Connection) -> tuple[str, ...]:
@@ -91,21 +117,31 @@ def _check_baseline(conn: Connection) -> None:
                               f"(columns {', '.join(sorted(have ^ columns))} differ)")
 
 
-def upgrade(conn: Connection, source_tables: Iterable[type[SQLModel]] = ()) -> str:
-    """Create the tables in an empty database or upgrade older ones to this version; says what it did."""
-    current = _current(conn)
-    if not current and not set(inspect(conn).get_table_names()) & CORE_TABLES:
-        metadata(source_tables).create_all(conn)
-        command.stamp(_config(conn), "head")
-        return f"database schema created at version {head()}"
-    if not current:
-        _check_baseline(conn)
-        command.stamp(_config(conn), BASELINE)
-        current = (BASELINE,)
-    if current == (head(),):
-        return f"database schema is at version {head()}"
-    command.upgrade(_config(conn), "head")
-    return f"database schema upgraded from version {current[0]} to {head()}"
+def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> str:
+    """Create the schema in an empty database or upgrade an older one, views included; says what it did."""
+    with _transaction(engine) as conn:
+        current = _current(conn)
+        tables_present = set(inspect(conn).get_table_names())
+        if not current and not tables_present & CORE_TABLES:
+            metadata(source_tables).create_all(conn)
+            command.stamp(_config(conn), "head")
+            done = f"database schema created at version {head()}"
+        else:
+            if not current:
+                _check_baseline(conn)
+                command.stamp(_config(conn), BASELINE)
+                current = (BASELINE,)
+            if current == (head(),):
+                done = f"database schema is at version {head()}"
+            else:
+                for statement in _view_statements():
+                    if statement.startswith("drop view"):
+                        conn.execute(text(statement))
+                command.upgrade(_config(conn), "head")
+                done = f"database schema upgraded from version {current[0]} to {head()}"
+        for statement in _view_statements():
+            conn.execute(text(statement))
+    return done
 
 
 def check_schema(engine: Engine) -> None:
