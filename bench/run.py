@@ -1,16 +1,21 @@
 """Benchmark: ingest a synthetic inventory, derive its facts and judge it with every pack.
 
-    python bench/run.py --resources 100000 [--database sqlite:///path] [--seed 1] [--profile] [--detail]
+    python bench/run.py --resources 100000 [--database sqlite:///path | postgresql] [--parallel N] [--seed 1]
+                        [--profile] [--detail]
 
 Prints one line per phase (seconds, rows, rows/s, peak RSS so far) and the findings per status.
 The ingest phase includes producing the rows (``inventory.rows`` instances, as connectors yield
 them); the generator alone is timed in a separate pass beforehand and shown on its own line.
 ``--profile`` prints the top 25 cumulative cProfile entries per phase, and ``--detail`` prints
-the time of each check's SQL and of the slowest statements.
+the time of each check's SQL and of the slowest statements. ``--database postgresql`` starts a
+throwaway PostgreSQL server (tests/pgserver.py) for the run; ``--parallel N`` runs N scans of
+``--resources`` each at the same time into one database, as N scheduled jobs of one deployment
+would, and prints the wall time of all of them.
 """
 
 import argparse
 import cProfile
+import multiprocessing
 import pstats
 import resource
 import shutil
@@ -25,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, insert
 
 from bench import synthetic
 from connectors.registry import TABLES
@@ -33,8 +38,8 @@ from findings.engine import Params, evaluate, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks, load_packs
 from findings.reference import load_reference
-from inventory.db import Writer, connect, create_schema
-from inventory.rows import Scan
+from inventory import tables
+from inventory.db import Writer, connect, create_schema, schema_lock
 from scanner.register import register_rows
 
 STARTED = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -110,12 +115,11 @@ def producing_seconds(resources: int, seed: int) -> float:
 
 
 def new_scan(engine: Engine) -> int:
-    writer = Writer(engine, 0)
-    writer.add(Scan(started_at=STARTED, status="running", tool_version="bench", organisation_profile="ministry",
-                    config_sha256="0" * 64))
-    writer.flush()
-    with engine.connect() as conn:
-        return conn.exec_driver_sql("select max(id) from scan").scalar_one()
+    scan = tables.Scan.__table__
+    with engine.begin() as conn:  # RETURNING: scans of --parallel processes start at the same time
+        return conn.execute(insert(scan).values(started_at=STARTED, status="running", tool_version="bench",
+                                                organisation_profile="ministry", config_sha256="0" * 64)
+                            .returning(scan.c.id)).scalar_one()
 
 
 def per_check(engine: Engine, packs: list, params: Params) -> None:
@@ -131,20 +135,40 @@ def per_check(engine: Engine, packs: list, params: Params) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--resources", type=int, default=100_000, help="number of synthetic resources")
-    parser.add_argument("--database", help="SQLAlchemy URL of a new database (default: a temporary SQLite file)")
+    parser.add_argument("--database", help="SQLAlchemy URL of a new database, or 'postgresql' for a throwaway server "
+                                           "(default: a temporary SQLite file)")
+    parser.add_argument("--parallel", type=int, default=1, help="scans at the same time into one database")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="print the top 25 cProfile entries per phase")
     parser.add_argument("--detail", action="store_true", help="print time per check SQL and slowest statements")
     args = parser.parse_args(argv)
+    if args.database == "postgresql":
+        from tests.pgserver import PostgresServer
+
+        with PostgresServer() as server:
+            return run_all(args, server.new_database())
     scratch = None if args.database else Path(tempfile.mkdtemp(prefix="wolkenwacht-bench-"))
     url = args.database or f"sqlite:///{scratch / 'bench.db'}"
     if url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).exists():
         parser.error(f"--database: {url} already exists; the benchmark needs a fresh inventory")
     try:
-        run(args, url)
+        run_all(args, url)
     finally:
         if scratch:
             shutil.rmtree(scratch)
+
+
+def run_all(args, url: str) -> None:
+    """One scan, or --parallel scans in separate processes (each its own seed) into the same database."""
+    if args.parallel == 1:
+        return run(args, url)
+    started = time.perf_counter()
+    jobs = [argparse.Namespace(**{**vars(args), "seed": args.seed + n, "detail": False, "profile": False})
+            for n in range(args.parallel)]
+    with multiprocessing.get_context("spawn").Pool(args.parallel) as pool:
+        pool.starmap(run, [(job, url) for job in jobs])
+    print(f"\n{args.parallel} parallel scans of {args.resources:,} resources into {url}: "
+          f"{time.perf_counter() - started:.1f} s wall time")
 
 
 def run(args, url: str) -> None:
@@ -153,8 +177,9 @@ def run(args, url: str) -> None:
     packs = list(load_packs().values())
     counts: dict[str, int] = {}
     with phases.phase("setup", lambda: counts["register"]):
-        create_schema(engine, TABLES)
-        load_reference(engine)
+        with schema_lock(engine):
+            create_schema(engine, TABLES)
+            load_reference(engine)
         scan_id = new_scan(engine)
         writer = Writer(engine, scan_id)
         writer.add_all(register_rows(synthetic.register(args.resources, args.seed)))

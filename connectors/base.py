@@ -4,7 +4,8 @@ A connector is built from one config table (``[[aws]]``, ``[[m365]]``, ...) and 
 :class:`ScanContext`. Its :meth:`Connector.collect` yields inventory rows (the row types of
 ``inventory.rows``, or of the connector's own ``rows`` module) as it finds them; the scanner
 stores them in bulk. Every API call group yields one :class:`~inventory.rows.Collection` row
-(use :func:`attempt`), so a failed call becomes a recorded error and never a silent gap.
+(use :func:`attempt` or :meth:`Call.record`), so a failed call becomes a recorded error and never a
+silent gap. The calls a connector makes are declared once, in its manifest (:class:`Manifest`).
 """
 
 import importlib
@@ -30,7 +31,7 @@ class ScanContext:
     """Settings every connector honours."""
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
-    max_workers: int = 8
+    max_workers: int = 8  # threads (or requests in flight) per source: the source's max_workers, else [scan]
 
     def seconds_left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -40,20 +41,34 @@ class Connector(Protocol):
     """The connector contract."""
 
     provider: str
-    permissions: tuple[str, ...]
 
     def collect(self) -> Iterator[Row]:
         """Yield inventory rows; never raise for a failed API call (record it instead)."""
         ...
 
 
+CONNECTOR = "connector"  # the call of a Collection row for a failure that is no single API call (crash, deadline)
+
+
 @dataclass(frozen=True)
 class Call:
-    """One API call group a connector makes: its collection area, its name and the read-only permission it needs."""
+    """One API call group a connector makes: its collection area, its name and the read-only permission it needs.
+
+    ``call`` is named ``<service>:<Operation>``: the service as its permissions name it (the IAM
+    namespace ``s3``, the Azure resource provider ``sql``, the Google API ``cloudasset``, ``graph``
+    for Microsoft Graph, ``exo`` for Exchange Online, ``http`` for a plain web request) and the
+    operation as the API reference names it (``s3:ListBuckets``, ``sql:GetEncryptionProtector``,
+    ``cloudasset:ListAssets``, ``graph:ListUsers``, ``exo:Get-OrganizationRelationship``).
+    The same call may serve several areas: it is then declared once per area.
+    """
 
     area: str
     call: str
     permission: str
+
+    def record(self, **fields) -> Collection:
+        """This call's Collection row; ``fields`` are the others (provider, estate, ok, ...)."""
+        return Collection(area=self.area, call=self.call, permission=self.permission, **fields)
 
 
 @dataclass(frozen=True)
@@ -63,8 +78,9 @@ class Manifest:
     provider: str  # the config table ([[aws]]) and the provider name in the inventory
     config: type[BaseModel]  # the model of one config table
     connector: str  # "module:Class", imported only when a source of this kind is configured
-    calls: tuple[Call, ...]
+    calls: tuple[Call, ...]  # every call group, as data in the source's calls.py; its Collection rows are these
     tables: tuple[type[SQLModel], ...] = ()  # the source's own tables, besides the core inventory
+    also_needs: tuple[str, ...] = ()  # permissions every call needs besides its own (e.g. a quota project)
 
     @property
     def areas(self) -> frozenset[str]:
@@ -72,7 +88,7 @@ class Manifest:
 
     @property
     def permissions(self) -> tuple[str, ...]:
-        return tuple(sorted({call.permission for call in self.calls}))
+        return tuple(sorted({call.permission for call in self.calls} | set(self.also_needs)))
 
     def connector_class(self) -> type:
         module, _, name = self.connector.partition(":")
@@ -93,27 +109,24 @@ class Outcome:
 
 def attempt(
     fn: Callable[[], T],
+    call: Call,
     *,
     provider: str,
     estate: str,
-    area: str,
-    call: str,
     account_id: str | None = None,
     region: str | None = None,
-    permission: str | None = None,
     describe_error: Callable[[BaseException], str] = lambda e: f"{type(e).__name__}: {e}",
     count: Callable[[T], int | None] = lambda v: len(v) if isinstance(v, (list, tuple, dict)) else None,
 ) -> Outcome:
-    """Run one API call group and describe its outcome as a Collection row."""
+    """Run one API call group and describe its outcome as a Collection row of ``call``."""
+    where = dict(provider=provider, estate=estate, account_id=account_id, region=region)
     try:
         value = fn()
     except Exception as exc:
         message = describe_error(exc)
-        log.warning("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call, message)
-        return Outcome(None, Collection(provider=provider, estate=estate, account_id=account_id, region=region,
-                                        area=area, call=call, ok=False, error=message[:2000], permission=permission))
-    return Outcome(value, Collection(provider=provider, estate=estate, account_id=account_id, region=region,
-                                     area=area, call=call, ok=True, item_count=count(value)))
+        log.warning("%s %s %s %s failed: %s", provider, account_id or estate, region or "", call.call, message)
+        return Outcome(None, call.record(ok=False, error=message[:2000], **where))
+    return Outcome(value, call.record(ok=True, item_count=count(value), **where))
 
 
 LOOPBACK_NAMES = {"localhost"}

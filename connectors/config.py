@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from connectors.base import check_endpoint
 from inventory.vocabulary import Strict
@@ -11,9 +11,10 @@ Endpoint = Annotated[str, AfterValidator(check_endpoint)]
 
 
 class SourceConfig(Strict):
-    """Every source table has a unique, human-chosen name."""
+    """Every source table has a unique, human-chosen name, and may set its own number of workers."""
 
     name: str
+    max_workers: int | None = Field(default=None, ge=1, le=64, description="overrides [scan] max_workers for this source")
 
 
 class MicrosoftCredential(Strict):

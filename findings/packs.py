@@ -3,7 +3,9 @@
 A pack (``policies/packs/<id>.toml``) maps the requirements of one policy document to checks;
 a check (``policies/checks/<id>.sql`` with a ``.toml`` sidecar) is SQL over the inventory that
 returns one row per judged resource or account with the columns ``provider, account_id,
-resource_id, status, message`` (optionally ``severity``); every other column is evidence.
+resource_id, status, message`` (optionally ``severity``); every other column is evidence. A check
+``requires`` collection areas: a failed collection there makes its findings ``error``, so an
+area no connector declares (a typo) would silently never do so: :func:`load_packs` refuses it.
 """
 
 import hashlib
@@ -92,9 +94,21 @@ def load_checks() -> dict[str, Check]:
     return checks
 
 
+def check_areas(checks: dict[str, Check], areas: frozenset[str]) -> None:
+    """Every area a check requires is one the connectors declare; raises UserError naming the file."""
+    for check_id, check in checks.items():
+        unknown = sorted(set(check.requires) - areas)
+        if unknown:
+            raise UserError(f"{CHECKS_DIR / check_id}.toml: requires: unknown area {unknown[0]!r}; "
+                            f"declared areas: {', '.join(sorted(areas))}")
+
+
 @cache
-def load_packs() -> dict[str, Pack]:
+def load_packs(areas: frozenset[str] | None = None) -> dict[str, Pack]:
+    """Every pack, its checks resolved; with ``areas`` (those the connector manifests declare) the checks' requires are validated too."""
     checks = load_checks()
+    if areas is not None:
+        check_areas(checks, areas)
     packs = {}
     for path in sorted(PACKS_DIR.glob("*.toml")):
         pack, _ = read_toml(path, Pack)

@@ -1,12 +1,22 @@
 -- Views for auditors and checks: where each resource's data may be, and the latest scan with its
 -- findings and everything needed to read them.
+drop view if exists cio_supplier;
+drop view if exists cio_service;
 drop view if exists resource_location;
 drop view if exists region_location;
 drop view if exists latest_finding;
 drop view if exists latest_resource;
 drop view if exists latest_scan;
+drop view if exists latest_estate_scan;
 create view latest_scan as
   select * from scan where id = (select max(id) from scan where finished_at is not null);
+-- The newest finished (complete or partial) scan of each organisation and estate: the current
+-- state when every estate is scanned by its own scheduled job into one shared database.
+create view latest_estate_scan as
+  select s.organisation_name, a.provider, a.estate, max(s.id) as scan_id
+  from scan s join account a on a.scan_id = s.id
+  where s.status in ('complete', 'partial')
+  group by s.organisation_name, a.provider, a.estate;
 create view latest_resource as
   select r.id, r.scan_id, r.provider, r.account_id, r.uid, r.type, r.name, r.region, r.created_at,
          r.stores_data, r.encrypted, r.key_custody, f.location_kind, f.countries, f.classification,
@@ -52,3 +62,22 @@ create view resource_location as
   left join ref_provider p on p.provider = r.provider
   left join ref_country jc on jc.iso2 = p.jurisdiction
   left join region_location j on j.provider = r.provider and j.region = f.ref_region;
+-- For CIO Rijk across organisations: every register entry of each organisation's newest finished
+-- scan (the register is snapshotted whole by every scan), with the provider's jurisdiction.
+create view cio_service as
+  select s.organisation_name, rs.scan_id, s.started_at as scan_started_at, rs.provider, p.name as provider_name,
+    p.jurisdiction, rs.account_id, rs.name, rs.owner, rs.material, rs.service_model, rs.risk_assessment_ref,
+    rs.risk_assessment_date, rs.exit_plan_ref, rs.emergency_plan_ref, rs.contract_end, rs.reported_to_cio_rijk
+  from register_service rs
+  join scan s on s.id = rs.scan_id
+  left join ref_provider p on p.provider = rs.provider
+  where rs.scan_id in (select max(scan_id) from latest_estate_scan group by organisation_name);
+-- The concentration question (Rijksbreed cloudbeleid 2026, 3.1): per supplier, how many
+-- organisations depend on it materially.
+create view cio_supplier as
+  select provider, provider_name, jurisdiction,
+    count(distinct case when material then organisation_name end) as organisations_material,
+    count(distinct organisation_name) as organisations,
+    sum(case when material then 1 else 0 end) as material_services
+  from cio_service
+  group by provider, provider_name, jurisdiction;

@@ -9,12 +9,13 @@ from sqlalchemy import Engine
 
 from inventory.errors import UserError
 from reports.cio import cio_context, write_cio
+from reports.cio_all import cio_all_context, write_cio_all
 from reports.data import report_data
 from reports.html import html_context, write_html
 from reports.tabular import write_csv, write_json
 
 
-def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv", "cio"], out: IO[str] | Path,
+def write_report(engine: Engine, scan_id: int | None, fmt: Literal["html", "json", "csv", "cio", "cio-all"], out: IO[str] | Path,
                  packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
                  html_limit: int = 5000) -> None:
     """Write the report of a scan to a text stream or a file (UTF-8); fails before creating the file.
@@ -24,6 +25,8 @@ def write_report(engine: Engine, scan_id: int, fmt: Literal["html", "json", "csv
         write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses, html_limit))
     elif fmt == "cio":
         write = partial(write_cio, cio_context(engine, scan_id, lang))
+    elif fmt == "cio-all":  # every organisation's newest finished scans; scan_id is not used
+        write = partial(write_cio_all, cio_all_context(engine, lang))
     elif fmt in ("json", "csv"):
         write = partial(write_json if fmt == "json" else write_csv, report_data(engine, scan_id, packs, lang, statuses))
     else:

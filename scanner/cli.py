@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.registry import TABLES
+from connectors.registry import AREAS, MANIFESTS, PROVIDERS, TABLES
 from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
 from inventory.db import connect, connect_readonly
@@ -129,10 +129,18 @@ def scan(config_path: Path, fail_on: str | None) -> None:
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
-def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses) -> None:
+@click.option("--all-organisations", is_flag=True,
+              help="With --format cio: every organisation in the database, from each estate's newest finished scan.")
+def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses,
+           all_organisations: bool) -> None:
     """Write the findings report (HTML for admins, JSON and CSV for machines, cio for CIO Rijk)."""
     engine = _readonly(load_config(config_path))
-    scan_id = _scan_id(engine, scan_id)
+    if all_organisations:
+        if fmt != "cio" or scan_id is not None:
+            raise UserError("--all-organisations goes with --format cio and without --scan")
+        fmt = "cio-all"
+    else:
+        scan_id = _scan_id(engine, scan_id)
     target = sys.stdout if str(output) == "-" else output
     write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None)
     if target is not sys.stdout:
@@ -228,7 +236,7 @@ def check(config_path: Path, check_id: str, control_id: str | None, scan_id: int
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
 def controls(packs, lang: str) -> None:
     """Every control with its citation and the checks that decide it."""
-    for pack in load_packs().values():
+    for pack in load_packs(AREAS).values():
         if packs and pack.id not in packs:
             continue
         out.print(f"[bold]{pack.id}[/] — {pack.pack.document}", highlight=False)
@@ -242,11 +250,14 @@ def controls(packs, lang: str) -> None:
 @main.command()
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def demo(output_dir: Path, lang: str) -> None:
-    """Scan the embedded sample estate of a fictional ministry and write the HTML report."""
-    from scanner.demo import run_demo
+@click.pass_context
+def demo(ctx: click.Context, output_dir: Path, lang: str) -> None:
+    """Scan the embedded sample estate of a fictional ministry, as `scan` would, and write the HTML report."""
+    from scanner.demo import demo_estate, finish_demo
 
-    run_demo(output_dir, lang, err)
+    with demo_estate(output_dir, lang) as config_path:
+        ctx.invoke(scan, config_path=config_path)
+    finish_demo(config_path, lang, err)
 
 
 @main.command()
@@ -255,6 +266,17 @@ def schema() -> None:
     from scanner.schema_doc import schema_markdown
 
     click.echo(schema_markdown(), nl=False)
+
+
+@main.command()
+@click.option("--provider", type=click.Choice(PROVIDERS), help="Only this source.")
+def permissions(provider: str | None) -> None:
+    """The read-only permissions each source needs, from its manifest: provider, permission, calls (* = every call)."""
+    for manifest in MANIFESTS.values():
+        if provider in (None, manifest.provider):
+            for permission in manifest.permissions:
+                calls = sorted({c.call for c in manifest.calls if c.permission == permission}) or ["*"]
+                click.echo(f"{manifest.provider}\t{permission}\t{' '.join(calls)}")
 
 
 @main.group()

@@ -12,14 +12,14 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
-from connectors.base import Connector, ScanContext
-from connectors.registry import MANIFESTS, TABLES
+from connectors.base import CONNECTOR, Connector, ScanContext
+from connectors.registry import AREAS, MANIFESTS, TABLES
 from findings.engine import Params, evaluate
 from findings.facts import derive_facts
 from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
 from inventory import rows
-from inventory.db import Writer, connect, create_schema
+from inventory.db import Writer, connect, create_schema, schema_lock
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
 from scanner.register import Register, load_register, register_rows, sha256
@@ -56,10 +56,12 @@ def _start(engine: Engine, config: Config, config_path: Path, register_text: str
 
 
 def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
-    """Every configured source's connector; credential problems surface here, before a scan starts."""
-    context = ScanContext(deadline=time.monotonic() + config.scan.deadline_minutes * 60,
-                          max_workers=config.scan.max_workers)
-    return [(provider, source, MANIFESTS[provider].connector_class()(source, context))
+    """Every configured source's connector; credential problems surface here, before a scan starts.
+
+    A source's ``max_workers`` overrides the ``[scan]`` one; every connector reads it from its context."""
+    deadline = time.monotonic() + config.scan.deadline_minutes * 60
+    return [(provider, source, MANIFESTS[provider].connector_class()(
+                source, ScanContext(deadline=deadline, max_workers=source.max_workers or config.scan.max_workers)))
             for provider, source in config.sources()]
 
 
@@ -81,7 +83,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
                     progress(label, count)
         except Exception as exc:
             log.exception("connector %s stopped", label)
-            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call="connector",
+            writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call=CONNECTOR,
                                   ok=False, error=f"connector stopped: {type(exc).__name__}: {exc}"[:2000]))
         progress(label, count)
         writer.flush()
@@ -89,14 +91,15 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
 
 def run_scan(config: Config, config_path: Path, progress: Progress = lambda label, rows: None) -> ScanResult:
     """Scan every configured source and judge the result; returns what happened."""
-    packs = [load_packs()[pack_id] for pack_id in config.packs or PACKS]
+    packs = [load_packs(AREAS)[pack_id] for pack_id in config.packs or PACKS]
     register, register_text = Register(), None
     if config.register_path:
         register, register_text = load_register(config.register_path, set(all_controls()))
     connectors = _connectors(config)
     engine = connect(config.database)
-    log.info(create_schema(engine, TABLES))
-    load_reference(engine)
+    with schema_lock(engine):  # scans of other estates may start at the same moment
+        log.info(create_schema(engine, TABLES))
+        load_reference(engine)
     scan_id = _start(engine, config, config_path, register_text)
     writer, status = Writer(engine, scan_id), "failed"
     try:

@@ -1,5 +1,6 @@
 """Building small inventories for check and engine tests: golden rows plus one-field mutations."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
@@ -13,11 +14,23 @@ from inventory.db import Writer, connect, create_schema
 from inventory.rows import Scan
 
 SCAN_DATE = date(2026, 11, 26)
+_new_database: Callable[[], str] | None = None  # set by tests/conftest.py for --database postgresql
+
+
+def use_database(new_database: Callable[[], str] | None) -> None:
+    """Make database_url() hand out fresh databases from this factory (None: SQLite files)."""
+    global _new_database
+    _new_database = new_database
+
+
+def database_url(tmp_path) -> str:
+    """A fresh, empty database of the run's backend."""
+    return _new_database() if _new_database else f"sqlite:///{tmp_path / 'inventory.db'}"
 
 
 def new_inventory(tmp_path, started_at: datetime | None = None) -> tuple[Engine, int]:
-    """A fresh SQLite inventory with reference data and one running scan."""
-    engine = connect(f"sqlite:///{tmp_path / 'inventory.db'}")
+    """A fresh inventory with reference data and one running scan."""
+    engine = connect(database_url(tmp_path))
     create_schema(engine, TABLES)
     load_reference(engine)
     return engine, add_scan(engine, started_at)

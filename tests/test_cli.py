@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rich.console import Console
 
 from findings.packs import all_controls
 from scanner.cli import main
-from scanner.demo import DEMO_CONFIG, _start_moto, run_demo
+from scanner.demo import DEMO_CONFIG, _start_moto
 from scanner.demo.aws_estate import build_aws_estate
 from scanner.schema_doc import schema_markdown
 
@@ -21,8 +20,8 @@ ROOT = Path(__file__).parent.parent
 def demo(tmp_path_factory) -> Path:
     """The demo's output folder: config.toml, register.toml, wolkenwacht.db, report.html."""
     folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context():
-        run_demo(folder, "nl", Console(file=open(folder / "console.txt", "w")))
+    result = cli("demo", "--output-dir", str(folder))
+    assert result.exit_code == 0, result.output
     return folder
 
 

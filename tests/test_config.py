@@ -8,6 +8,7 @@ from findings.packs import all_controls
 from inventory.errors import UserError
 from scanner.config import load_config
 from scanner.register import load_register
+from scanner.run import _connectors
 
 ROOT = Path(__file__).parent.parent
 
@@ -40,6 +41,8 @@ def test_example_register_is_valid():
     ('[organisation]\nprofile = "huge"', "organisation.profile: Input should be"),
     ('[[aws]]\nname = "a"\n[[aws]]\nname = "a"', "name: 'a' is used by more than one source table"),
     ('database = ', "not valid TOML"),
+    ('[[m365]]\nname = "t"\ntenant_id = "x"\nmax_concurrency = 4', "m365.0: max_concurrency is now max_workers"),
+    ('[[onprem]]\nname = "o"\nmax_workers = 0', "onprem.0.max_workers: Input should be greater than or equal to 1"),
 ])
 def test_bad_config_names_file_field_and_problem(tmp_path, body, message):
     path = write(tmp_path, "config.toml", body)
@@ -81,3 +84,10 @@ def test_bad_register_names_file_field_and_problem(tmp_path, body, message):
         load_register(path, set(all_controls()))
     text = str(caught.value)
     assert text.startswith(f"{path}: ") and message in text and "\n" not in text
+
+
+def test_a_source_max_workers_overrides_the_scan_default(tmp_path):
+    path = write(tmp_path, "config.toml", '[scan]\nmax_workers = 3\n[[aws]]\nname = "a"\nregions = ["eu-west-1"]\n'
+                                          '[[onprem]]\nname = "o"\n[[onprem]]\nname = "p"\nmax_workers = 5\n')
+    workers = {source.name: connector.context.max_workers for _, source, connector in _connectors(load_config(path))}
+    assert workers == {"a": 3, "o": 3, "p": 5}

@@ -51,7 +51,7 @@ def scans(tmp_path):
            finished_scan(engine, after.rows(), datetime(2026, 11, 26, 2, 0, tzinfo=UTC)),
            finished_scan(engine, golden_estate().rows(), datetime(2026, 11, 27, 2, 0, tzinfo=UTC), "Andere organisatie"))
     config = tmp_path / "config.toml"
-    config.write_text(f'database = "sqlite:///{tmp_path / "inventory.db"}"\n[organisation]\nname = "{ORGANISATION}"\n')
+    config.write_text(f'database = "{engine.url.render_as_string(hide_password=False)}"\n[organisation]\nname = "{ORGANISATION}"\n')
     return engine, config, ids
 
 

@@ -1,7 +1,7 @@
 """Meta-tests of the policy packs: they match the catalogue and cite their sources verbatim.
 
 The packs are validated with the pydantic models directly, so these tests do not depend on the
-checks the packs name.
+checks the packs name; only the area tests at the end load the checks.
 """
 
 import csv
@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from findings.packs import Pack
+from connectors.registry import AREAS
+from findings.packs import Pack, check_areas, load_checks, load_packs
+from inventory.errors import UserError
 from policies import PACKS_DIR, ROOT
 
 SOURCES_DIR = ROOT / "sources"
@@ -139,3 +141,21 @@ def test_crosswalk_references_existing_controls():
 def test_crosswalk_maps_every_2022_control():
     mapped = {row["rijksbreed_2022"] for row in crosswalk_rows()}
     assert mapped == {c.id for c in PACKS["rijksbreed-2022"].control}
+
+
+def test_every_shipped_check_requires_only_declared_areas():
+    assert load_packs(AREAS)
+    required = {area for check in load_checks().values() for area in check.requires}
+    assert required and required <= AREAS
+
+
+def test_a_misspelt_area_is_refused():
+    checks = load_checks()
+    typo = checks["m365_teams_create"].model_copy(update={"requires": ("m365.setings",)})
+    with pytest.raises(UserError, match=r"m365_teams_create\.toml: requires: unknown area 'm365.setings'"):
+        check_areas(checks | {typo.id: typo}, AREAS)
+
+
+def test_an_area_no_connector_declares_is_refused_when_the_packs_load():
+    with pytest.raises(UserError, match=r"\.toml: requires: unknown area 'm365.settings'"):
+        load_packs(AREAS - {"m365.settings"})

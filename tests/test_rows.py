@@ -1,6 +1,9 @@
 """Row types (inventory.rows) match their tables, and the Writer stores what the ORM would store."""
 
+import ast
 import dataclasses
+import importlib
+import inspect
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -87,3 +90,15 @@ def test_writer_puts_parameters_in_table_order(tmp_path):
     with Session(engine) as session:
         fact = session.exec(select(tables.FactResource)).one()
     assert (fact.resource_id, fact.scan_id, fact.location_kind) == (resource_id, scan_id, "unreported")
+
+
+@pytest.mark.parametrize("module", [rows, m365_rows, onprem_rows], ids=lambda m: m.__name__)
+def test_type_checker_sees_each_row_type_as_its_table(module):
+    """The TYPE_CHECKING block names exactly the row types made at run time, each as the table it is made from."""
+    tree = ast.parse(inspect.getsource(module))
+    (block,) = [node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"]
+    tables_of = {alias.name: statement.module for statement in block.body for alias in statement.names}
+    made = {statement.targets[0].id for statement in block.orelse}
+    assert set(tables_of) == made
+    for name, table_module in tables_of.items():
+        assert getattr(module, name).model is getattr(importlib.import_module(table_module), name)

@@ -7,16 +7,13 @@ failed Collection row for that account, and the other accounts go on.
 
 from collections.abc import Iterator
 
+from connectors.aws.calls import ASSUME, DESCRIBE_REGIONS, IDENTITY, LIST_ACCOUNTS
 from connectors.aws.config import AwsConfig
 from connectors.aws.inventory import utc
-from connectors.aws.session import Call, Clients, Credentials, Scope, describe_error
-from connectors.base import attempt, json_safe
+from connectors.aws.session import Clients, Credentials, Scope, describe_error
+from connectors.base import Call, attempt, json_safe
 from inventory.rows import Account, Collection
 
-IDENTITY = Call("sts", "GetCallerIdentity", "sts:GetCallerIdentity")
-ASSUME = Call("sts", "AssumeRole", "sts:AssumeRole")
-LIST_ACCOUNTS = Call("organizations", "ListAccounts", "organizations:ListAccounts")
-DESCRIBE_REGIONS = Call("ec2", "DescribeRegions", "ec2:DescribeRegions")
 ENABLED_REGION = ("opt-in-not-required", "opted-in")
 SESSION_NAME = "wolkenwacht"
 
@@ -29,10 +26,9 @@ def assume(clients: Clients, scope: Scope, role_arn: str, external_id: str | Non
     return Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
 
 
-def attempt_call(call: Call, fn, estate: str, area: str, account_id: str | None = None, region: str | None = None,
-                 **kwargs):
-    return attempt(fn, provider="aws", estate=estate, area=area, call=call.name, account_id=account_id,
-                   region=region, permission=call.permission, describe_error=describe_error, **kwargs)
+def attempt_call(call: Call, fn, estate: str, account_id: str | None = None, region: str | None = None, **kwargs):
+    return attempt(fn, call, provider="aws", estate=estate, account_id=account_id, region=region,
+                   describe_error=describe_error, **kwargs)
 
 
 def caller(clients: Clients, config: AwsConfig, home: str) -> tuple[Scope | None, dict, list]:
@@ -40,13 +36,12 @@ def caller(clients: Clients, config: AwsConfig, home: str) -> tuple[Scope | None
     scope, rows = Scope(account_id="", partition="aws", region=home), []
     if config.role_arn:
         outcome = attempt_call(ASSUME, lambda: assume(clients, scope, config.role_arn, config.external_id),
-                               config.name, "accounts", count=lambda _: 1)
+                               config.name, count=lambda _: 1)
         rows.append(outcome.record)
         if not outcome.ok:
             return None, {}, rows
         scope = Scope(account_id="", partition="aws", credentials=outcome.value, region=home)
-    outcome = attempt_call(IDENTITY, lambda: clients.call(IDENTITY, scope), config.name, "accounts",
-                           count=lambda _: 1)
+    outcome = attempt_call(IDENTITY, lambda: clients.call(IDENTITY, scope), config.name, count=lambda _: 1)
     rows.append(outcome.record)
     if not outcome.ok:
         return None, {}, rows
@@ -62,7 +57,7 @@ def accounts(clients: Clients, config: AwsConfig, me: Scope, identity: dict) -> 
     listing = None
     if org:
         listing = attempt_call(LIST_ACCOUNTS, lambda: clients.items(LIST_ACCOUNTS, me, "Accounts[]"),
-                               config.name, "accounts", account_id=me.account_id)
+                               config.name, account_id=me.account_id)
         yield listing.record
     if not org or not listing.ok or not listing.value:  # no Organizations mode, or no listing: scan the caller
         yield Account(provider="aws", account_id=me.account_id, kind="aws-account", estate=config.name,
@@ -80,8 +75,8 @@ def accounts(clients: Clients, config: AwsConfig, me: Scope, identity: dict) -> 
             yield me
             continue
         role_arn = f"arn:{me.partition}:iam::{account_id}:role/{org.role_name}"
-        outcome = attempt_call(ASSUME, lambda role_arn=role_arn: assume(clients, me, role_arn, org.external_id), config.name,
-                               "accounts", account_id=account_id, count=lambda _: 1)
+        outcome = attempt_call(ASSUME, lambda role_arn=role_arn: assume(clients, me, role_arn, org.external_id),
+                               config.name, account_id=account_id, count=lambda _: 1)
         yield outcome.record
         if outcome.ok:
             yield Scope(account_id, me.partition, outcome.value, me.region)
@@ -98,7 +93,7 @@ def regions(clients: Clients, config: AwsConfig, scope: Scope) -> tuple[list[str
     if config.regions != ["*"]:
         return [r.lower() for r in config.regions], None
     outcome = attempt_call(DESCRIBE_REGIONS, lambda: clients.items(DESCRIBE_REGIONS, scope, "Regions[]"),
-                           config.name, "inventory", account_id=scope.account_id, region=scope.region)
+                           config.name, account_id=scope.account_id, region=scope.region)
     enabled = [region["RegionName"] for region in outcome.value or []
                if region.get("OptInStatus", ENABLED_REGION[0]) in ENABLED_REGION]
     return sorted(enabled), outcome.record

@@ -15,26 +15,21 @@ Origin EXTERNAL_KEY_STORE or EXTERNAL, ``provider`` for AWS managed keys (and fo
 AWS-owned keys), ``customer`` otherwise (also for keys we cannot see, e.g. in another account).
 Accounts whose turn comes after the scan deadline are recorded as failed, not scanned.
 
-The read-only IAM actions it needs are :data:`PERMISSIONS` (see ``permissions.md``).
+The calls it makes and the read-only IAM actions they need are declared in ``calls.py`` (see
+``permissions.md``).
 """
 
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from connectors.aws import accounts, inventory, security
+from connectors.aws.calls import EBS_DEFAULT, INVENTORY
 from connectors.aws.config import AwsConfig
 from connectors.aws.inventory import Listing, arn_key, list_spec, resources
 from connectors.aws.services import KMS_SPEC, SPECS
 from connectors.aws.session import Clients, Scope, new_session
-from connectors.base import ScanContext
+from connectors.base import CONNECTOR, Call, ScanContext
 from inventory.rows import Collection, Resource, Row
-
-CALLS = tuple(
-    [accounts.IDENTITY, accounts.ASSUME, accounts.LIST_ACCOUNTS, accounts.DESCRIBE_REGIONS,
-     inventory.TAGGING, inventory.EBS_DEFAULT]
-    + [call for spec in SPECS for call in (spec.list, *(detail.call for detail in spec.details))]
-    + [call for check in security.CHECKS for call in check.calls])
-PERMISSIONS = tuple(sorted({call.permission for call in CALLS}))
 
 
 def listed_rows(listing: Listing, keys: dict[str, dict], tags: dict[str, dict]) -> list:
@@ -46,7 +41,6 @@ class AwsConnector:
     """Collects one [[aws]] estate. ``session`` is the boto3 session every client is built from."""
 
     provider = "aws"
-    permissions = PERMISSIONS
 
     def __init__(self, config: AwsConfig, context: ScanContext):
         self.config, self.context = config, context
@@ -60,7 +54,7 @@ class AwsConnector:
         yield from rows
         if me is None:
             return
-        with ThreadPoolExecutor(max_workers=self.config.max_workers, thread_name_prefix="aws") as pool:
+        with ThreadPoolExecutor(max_workers=self.context.max_workers, thread_name_prefix="aws") as pool:
             for row in accounts.accounts(self.clients, self.config, me, identity):
                 if not isinstance(row, Scope):
                     yield row
@@ -68,7 +62,7 @@ class AwsConnector:
                     yield from self._account(row, pool)
                 else:
                     yield Collection(provider="aws", estate=self.config.name, account_id=row.account_id,
-                                     area=inventory.AREA, call="scan", ok=False,
+                                     area=INVENTORY, call=CONNECTOR, ok=False,
                                      error="scan deadline reached before this account was scanned")
 
     def _account(self, scope: Scope, pool: ThreadPoolExecutor) -> Iterator[Row]:
@@ -91,21 +85,21 @@ class AwsConnector:
         tags = {key: mapping for key, (mapping, _) in tagged.items()}
 
         # step 2: every other spec, setting and security service, region by region
-        tasks: dict[Future, tuple[str, str, Scope]] = {}
+        tasks: dict[Future, tuple[Call, Scope]] = {}
         for listing in kms_listings:
-            tasks[pool.submit(listed_rows, listing, keys, tags)] = (KMS_SPEC.list.name, inventory.AREA, listing.scope)
+            tasks[pool.submit(listed_rows, listing, keys, tags)] = (KMS_SPEC.list, listing.scope)
         for spec in SPECS:
             if spec is KMS_SPEC:
                 continue
             for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
                 task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate), keys, tags), spec, where)
-                tasks[task] = (spec.list.name, inventory.AREA, where)
+                tasks[task] = (spec.list, where)
         for where in map(scope.at, regions):
             task = pool.submit(inventory.ebs_default_encryption, where, clients, estate)
-            tasks[task] = (inventory.EBS_DEFAULT.name, inventory.AREA, where)
+            tasks[task] = (EBS_DEFAULT, where)
             for check in security.CHECKS:
                 task = pool.submit(security.security_rows, check, where, clients, estate)
-                tasks[task] = (check.calls[0].name, security.AREA, where)
+                tasks[task] = (check.calls[0], where)
 
         collected: set[str] = set()
         for future in as_completed(tasks):
@@ -118,11 +112,10 @@ class AwsConnector:
             if key not in collected:
                 yield inventory.other_resource(mapping, where)
 
-    def _rows(self, future: Future, call: str, area: str, where: Scope) -> list:
+    def _rows(self, future: Future, call: Call, where: Scope) -> list:
         """A task's rows; an unexpected failure (e.g. an answer of an unforeseen shape) is a recorded error."""
         try:
             return future.result()
         except Exception as exc:
-            return [Collection(provider="aws", estate=self.config.name, account_id=where.account_id,
-                               region=where.region, area=area, call=call, ok=False,
-                               error=f"{type(exc).__name__}: {exc}"[:2000])]
+            return [call.record(provider="aws", estate=self.config.name, account_id=where.account_id,
+                                region=where.region, ok=False, error=f"{type(exc).__name__}: {exc}"[:2000])]

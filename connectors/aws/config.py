@@ -22,6 +22,5 @@ class AwsConfig(SourceConfig):
     regions: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
     endpoint_url: Endpoint | None = None
     organization: AwsOrganization | None = None
-    max_workers: int = Field(default=8, ge=1, le=64)
     max_attempts: int = Field(default=5, ge=1, le=20,
                               description="botocore 'standard' retry mode: total attempts per call (1 = no retry)")

@@ -13,14 +13,11 @@ from typing import Any
 
 import jmespath
 
+from connectors.aws.calls import EBS_DEFAULT, TAGGING
 from connectors.aws.services import ResourceSpec, key_custody
-from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
+from connectors.aws.session import Clients, Scope, describe_error, error_code
 from connectors.base import attempt, json_safe
 from inventory.rows import Collection, Resource, Setting
-
-AREA = "inventory"
-TAGGING = Call("resourcegroupstaggingapi", "GetResources", "tag:GetResources")
-EBS_DEFAULT = Call("ec2", "GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault")
 
 
 @dataclass
@@ -33,18 +30,16 @@ class Listing:
     records: list[Collection] = field(default_factory=list)
 
 
-def record(estate: str, scope: Scope, call: Call, **fields) -> dict:
-    """The keyword arguments attempt() and Collection share for a call in a scope."""
-    return dict(provider="aws", estate=estate, area=AREA, call=call.name, account_id=scope.account_id,
-                region=scope.region, **fields)
+def where(estate: str, scope: Scope) -> dict:
+    """The Collection fields of a call in a scope, besides those of the call itself."""
+    return dict(provider="aws", estate=estate, account_id=scope.account_id, region=scope.region)
 
 
 def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -> Listing:
     """List one resource type in one scope and run its detail calls on every item."""
     listing = Listing(spec, scope)
-    outcome = attempt(lambda: clients.items(spec.list, scope, spec.items, **spec.list_params),
-                      permission=spec.list.permission, describe_error=describe_error,
-                      **record(estate, scope, spec.list))
+    outcome = attempt(lambda: clients.items(spec.list, scope, spec.items, **spec.list_params), spec.list,
+                      describe_error=describe_error, **where(estate, scope))
     listing.records.append(outcome.record)
     if not outcome.ok:
         return listing
@@ -71,9 +66,9 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -
                 item.update(value or {})
             done += 1
         if done:
-            listing.records.append(Collection(ok=True, item_count=done, **record(estate, scope, detail.call)))
-        listing.records += [Collection(ok=False, error=f"{count} of {len(listing.items)} failed: {examples[code]}",
-                                       permission=detail.call.permission, **record(estate, scope, detail.call))
+            listing.records.append(detail.call.record(ok=True, item_count=done, **where(estate, scope)))
+        listing.records += [detail.call.record(ok=False, error=f"{count} of {len(listing.items)} failed: {examples[code]}",
+                                               **where(estate, scope))
                             for code, count in failures.items()]
     return listing
 
@@ -116,14 +111,14 @@ def resources(listing: Listing, keys: dict[str, dict], tagged: dict[str, dict]) 
             created_at=utc(jmespath.search(spec.created, item)) if spec.created else None,
             tags=tags, stores_data=spec.stores_data, encrypted=encrypted,
             key_custody=key_custody(encrypted, key_id, keys), key_id=key_id,
-            source_api=spec.list.name, raw=json_safe(item)))
+            source_api=spec.list.call, raw=json_safe(item)))
     return rows
 
 
 def tagged_resources(scope: Scope, clients: Clients, estate: str) -> tuple[list[dict], Collection]:
     """Resource Groups Tagging API: every tagged (or once tagged) resource of the region."""
-    outcome = attempt(lambda: clients.items(TAGGING, scope, "ResourceTagMappingList[]"),
-                      permission=TAGGING.permission, describe_error=describe_error, **record(estate, scope, TAGGING))
+    outcome = attempt(lambda: clients.items(TAGGING, scope, "ResourceTagMappingList[]"), TAGGING,
+                      describe_error=describe_error, **where(estate, scope))
     return outcome.value or [], outcome.record
 
 
@@ -134,16 +129,16 @@ def other_resource(mapping: dict, scope: Scope) -> Resource:
     kind = re.split(r"[:/]", parts[5], maxsplit=1)[0] if re.search(r"[:/]", parts[5]) else ""
     return Resource(provider="aws", account_id=scope.account_id, uid=arn, type=f"{parts[2]}.{kind}".rstrip("."),
                     name=arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1], region=(parts[3] or "global").lower(),
-                    tags=tag_dict(mapping.get("Tags")), source_api=TAGGING.name, raw=json_safe(mapping))
+                    tags=tag_dict(mapping.get("Tags")), source_api=TAGGING.call, raw=json_safe(mapping))
 
 
 def ebs_default_encryption(scope: Scope, clients: Clients, estate: str) -> list:
     """Setting ec2.ebs_encryption_by_default for the region."""
-    outcome = attempt(lambda: clients.call(EBS_DEFAULT, scope), permission=EBS_DEFAULT.permission,
-                      describe_error=describe_error, count=lambda _: 1, **record(estate, scope, EBS_DEFAULT))
+    outcome = attempt(lambda: clients.call(EBS_DEFAULT, scope), EBS_DEFAULT, describe_error=describe_error,
+                      count=lambda _: 1, **where(estate, scope))
     if not outcome.ok:
         return [outcome.record]
     value = str(bool(outcome.value.get("EbsEncryptionByDefault"))).lower()
     return [outcome.record, Setting(provider="aws", account_id=scope.account_id, region=scope.region,
                                     key="ec2.ebs_encryption_by_default", value=value,
-                                    source_api=EBS_DEFAULT.name, raw=json_safe(outcome.value))]
+                                    source_api=EBS_DEFAULT.call, raw=json_safe(outcome.value))]

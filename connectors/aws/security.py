@@ -11,11 +11,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from connectors.aws.session import Call, Clients, Scope, describe_error, error_code
-from connectors.base import json_safe
-from inventory.rows import Collection, SecurityService
+from connectors.aws.calls import DETECTIVE, GD_GET, GD_LIST, HUB, INSPECTOR, MACIE
+from connectors.aws.session import Clients, Scope, describe_error, error_code
+from connectors.base import Call, json_safe
+from inventory.rows import SecurityService
 
-AREA = "security_services"
 Reading = tuple[bool, str, Any]  # enabled, detail, raw answer
 
 
@@ -52,14 +52,6 @@ class SecurityCheck:
     calls: tuple[Call, ...]
     read: Callable[[Clients, Scope], Reading]
     off: Callable[[BaseException], bool] = off_when()
-
-
-GD_LIST = Call("guardduty", "ListDetectors", "guardduty:ListDetectors")
-GD_GET = Call("guardduty", "GetDetector", "guardduty:GetDetector")
-HUB = Call("securityhub", "DescribeHub", "securityhub:DescribeHub")
-MACIE = Call("macie2", "GetMacieSession", "macie2:GetMacieSession")
-INSPECTOR = Call("inspector2", "BatchGetAccountStatus", "inspector2:BatchGetAccountStatus")
-DETECTIVE = Call("detective", "ListGraphs", "detective:ListGraphs")
 
 
 def guardduty(clients: Clients, scope: Scope) -> Reading:
@@ -104,14 +96,13 @@ CHECKS: tuple[SecurityCheck, ...] = (
 
 def security_rows(check: SecurityCheck, scope: Scope, clients: Clients, estate: str) -> list:
     """One SecurityService row plus its Collection row, or only a failed Collection row."""
-    where = dict(provider="aws", estate=estate, area=AREA, account_id=scope.account_id, region=scope.region)
+    where = dict(provider="aws", estate=estate, account_id=scope.account_id, region=scope.region)
     try:
         enabled, detail, raw = check.read(clients, scope)
     except Failed as failure:
         if not check.off(failure.error):
-            return [Collection(ok=False, call=failure.call.name, permission=failure.call.permission,
-                               error=str(failure)[:2000], **where)]
+            return [failure.call.record(ok=False, error=str(failure)[:2000], **where)]
         enabled, detail, raw = False, str(failure), None
-    return [Collection(ok=True, call=check.calls[0].name, item_count=1, **where),
+    return [check.calls[0].record(ok=True, item_count=1, **where),
             SecurityService(provider="aws", account_id=scope.account_id, region=scope.region, service=check.service,
-                            enabled=enabled, detail=detail[:500], source_api=check.calls[0].name, raw=json_safe(raw))]
+                            enabled=enabled, detail=detail[:500], source_api=check.calls[0].call, raw=json_safe(raw))]

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import jmespath
 
-from connectors.aws.session import Call, Scope
+from connectors.aws import calls as c
+from connectors.aws.session import Scope
+from connectors.base import Call
 
 Encryption = tuple[bool | None, str | None]  # (encrypted at rest, key id) ; None = not observed / not applicable
 
@@ -123,78 +125,76 @@ def sqs_uid(queue: dict, where: Scope) -> str:
     return (queue.get("Attributes") or {}).get("QueueArn") or fallback
 
 
-KMS_DESCRIBE = Call("kms", "DescribeKey", "kms:DescribeKey")
-
 SPECS: tuple[ResourceSpec, ...] = (
     ResourceSpec(
-        type="s3.bucket", list=Call("s3", "ListBuckets", "s3:ListAllMyBuckets"), items="Buckets[]", scope="global",
+        type="s3.bucket", list=c.LIST_BUCKETS, items="Buckets[]", scope="global",
         uid=lambda item, where: f"arn:{where.partition}:s3:::{item['Name']}", stores_data=True,
         details=(
-            Detail(Call("s3", "GetBucketLocation", "s3:GetBucketLocation"), lambda b: {"Bucket": b["Name"]},
+            Detail(c.BUCKET_LOCATION, lambda b: {"Bucket": b["Name"]},
                    into="Location"),
-            Detail(Call("s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"), lambda b: {"Bucket": b["Name"]},
+            Detail(c.BUCKET_ENCRYPTION, lambda b: {"Bucket": b["Name"]},
                    into="Encryption", absent=("ServerSideEncryptionConfigurationNotFoundError",)),
-            Detail(Call("s3", "GetBucketTagging", "s3:GetBucketTagging"), lambda b: {"Bucket": b["Name"]},
+            Detail(c.BUCKET_TAGGING, lambda b: {"Bucket": b["Name"]},
                    into="Tagging", absent=("NoSuchTagSet",)),
         ),
         name="Name", created="CreationDate", tags="Tagging.TagSet", encryption=s3_encryption, region=s3_region),
     ResourceSpec(
-        type="ec2.instance", list=Call("ec2", "DescribeInstances", "ec2:DescribeInstances"),
+        type="ec2.instance", list=c.INSTANCES,
         items="Reservations[].Instances[]", uid=arn("ec2", "instance/{InstanceId}"), stores_data=False,
         name="not_null(Tags[?Key=='Name'].Value | [0], InstanceId)", created="LaunchTime", tags="Tags"),
     ResourceSpec(
-        type="ec2.volume", list=Call("ec2", "DescribeVolumes", "ec2:DescribeVolumes"), items="Volumes[]",
+        type="ec2.volume", list=c.VOLUMES, items="Volumes[]",
         uid=arn("ec2", "volume/{VolumeId}"), stores_data=True,
         name="not_null(Tags[?Key=='Name'].Value | [0], VolumeId)", created="CreateTime", tags="Tags",
         encryption=flag("Encrypted", "KmsKeyId")),
     ResourceSpec(
-        type="ec2.snapshot", list=Call("ec2", "DescribeSnapshots", "ec2:DescribeSnapshots"), items="Snapshots[]",
+        type="ec2.snapshot", list=c.SNAPSHOTS, items="Snapshots[]",
         list_params={"OwnerIds": ["self"]}, owner="OwnerId", uid=arn("ec2", "snapshot/{SnapshotId}", with_account=False),
         stores_data=True, name="not_null(Tags[?Key=='Name'].Value | [0], SnapshotId)", created="StartTime", tags="Tags",
         encryption=flag("Encrypted", "KmsKeyId")),
     ResourceSpec(
-        type="rds.db_instance", list=Call("rds", "DescribeDBInstances", "rds:DescribeDBInstances"),
+        type="rds.db_instance", list=c.DB_INSTANCES,
         items="DBInstances[]", uid=field_or("DBInstanceArn", arn("rds", "db:{DBInstanceIdentifier}")),
         stores_data=True, name="DBInstanceIdentifier", created="InstanceCreateTime", tags="TagList",
         encryption=flag("StorageEncrypted", "KmsKeyId")),
     ResourceSpec(
-        type="rds.db_cluster", list=Call("rds", "DescribeDBClusters", "rds:DescribeDBClusters"),
+        type="rds.db_cluster", list=c.DB_CLUSTERS,
         items="DBClusters[]", uid=field_or("DBClusterArn", arn("rds", "cluster:{DBClusterIdentifier}")),
         stores_data=True, name="DBClusterIdentifier", created="ClusterCreateTime", tags="TagList",
         encryption=flag("StorageEncrypted", "KmsKeyId")),
     ResourceSpec(
-        type="dynamodb.table", list=Call("dynamodb", "ListTables", "dynamodb:ListTables"), items="TableNames[]",
+        type="dynamodb.table", list=c.TABLES, items="TableNames[]",
         item_key="TableName", uid=field_or("TableArn", arn("dynamodb", "table/{TableName}")), stores_data=True,
-        details=(Detail(Call("dynamodb", "DescribeTable", "dynamodb:DescribeTable"),
+        details=(Detail(c.DESCRIBE_TABLE,
                         lambda t: {"TableName": t["TableName"]}, result="Table"),),
         name="TableName", created="CreationDateTime", encryption=dynamodb_encryption),
     ResourceSpec(
-        type="lambda.function", list=Call("lambda", "ListFunctions", "lambda:ListFunctions"), items="Functions[]",
+        type="lambda.function", list=c.FUNCTIONS, items="Functions[]",
         uid=field_or("FunctionArn", arn("lambda", "function:{FunctionName}")), stores_data=False,
         name="FunctionName"),
     ResourceSpec(
-        type="efs.file_system", list=Call("efs", "DescribeFileSystems", "elasticfilesystem:DescribeFileSystems"),
+        type="efs.file_system", list=c.FILE_SYSTEMS,
         items="FileSystems[]", uid=field_or("FileSystemArn", arn("elasticfilesystem", "file-system/{FileSystemId}")),
         stores_data=True, name="Name || FileSystemId", created="CreationTime", tags="Tags",
         encryption=flag("Encrypted", "KmsKeyId")),
     ResourceSpec(
-        type="sqs.queue", list=Call("sqs", "ListQueues", "sqs:ListQueues"), items="QueueUrls[]", item_key="QueueUrl",
+        type="sqs.queue", list=c.QUEUES, items="QueueUrls[]", item_key="QueueUrl",
         uid=sqs_uid,
         stores_data=True,
-        details=(Detail(Call("sqs", "GetQueueAttributes", "sqs:GetQueueAttributes"),
+        details=(Detail(c.QUEUE_ATTRIBUTES,
                         lambda q: {"QueueUrl": q["QueueUrl"], "AttributeNames": ["All"]}, into="Attributes",
                         result="Attributes"),),
         created="Attributes.CreatedTimestamp", encryption=sqs_encryption),
     ResourceSpec(
-        type="sns.topic", list=Call("sns", "ListTopics", "sns:ListTopics"), items="Topics[]",
+        type="sns.topic", list=c.TOPICS, items="Topics[]",
         uid=lambda t, where: t["TopicArn"], stores_data=True,
-        details=(Detail(Call("sns", "GetTopicAttributes", "sns:GetTopicAttributes"),
+        details=(Detail(c.TOPIC_ATTRIBUTES,
                         lambda t: {"TopicArn": t["TopicArn"]}, into="Attributes", result="Attributes"),),
         encryption=sns_encryption),
     ResourceSpec(
-        type="kms.key", list=Call("kms", "ListKeys", "kms:ListKeys"), items="Keys[]",
+        type="kms.key", list=c.KEYS, items="Keys[]",
         uid=field_or("KeyArn", arn("kms", "key/{KeyId}")), stores_data=False,
-        details=(Detail(KMS_DESCRIBE, lambda k: {"KeyId": k["KeyId"]}, result="KeyMetadata"),),
+        details=(Detail(c.DESCRIBE_KEY, lambda k: {"KeyId": k["KeyId"]}, result="KeyMetadata"),),
         name="KeyId", created="CreationDate", encryption=lambda key: (None, key.get("Arn") or key.get("KeyArn"))),
 )
 

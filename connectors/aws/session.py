@@ -1,4 +1,4 @@
-"""boto3 plumbing: one session, cached clients per account and region, API calls declared as data.
+"""boto3 plumbing: one session, cached clients per account and region, calls made from their declarations.
 
 Every client comes from the one boto3 session of the connector (so one botocore event
 system sees every call, which the permission test uses); assumed-role credentials are
@@ -19,6 +19,9 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.loaders import create_loader
+
+from connectors.aws.calls import client, operation
+from connectors.base import Call
 
 SERVICE_MODELS = create_loader()  # shared by every session: botocore caches the parsed API models in it
 
@@ -53,20 +56,6 @@ class Scope:
 
     def at(self, region: str) -> "Scope":
         return replace(self, region=region)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One API operation of one boto3 client and the IAM action that allows it."""
-
-    client: str
-    operation: str
-    permission: str
-
-    @property
-    def name(self) -> str:
-        """The name recorded in Collection.call and Resource.source_api, e.g. ``s3:ListBuckets``."""
-        return f"{self.permission.split(':')[0]}:{self.operation}"
 
 
 XML_ERROR = re.compile(r"<Code>([^<]+)</Code>\s*<Message>([^<]*)</Message>")
@@ -119,15 +108,14 @@ class Clients:
 
     def call(self, call: Call, scope: Scope, region: str | None = None, **params) -> dict:
         """One request; the answer without ResponseMetadata."""
-        client = self.get(call.client, scope, region)
-        answer = getattr(client, xform_name(call.operation))(**params)
+        answer = getattr(self.get(client(call), scope, region), xform_name(operation(call)))(**params)
         answer.pop("ResponseMetadata", None)
         return answer
 
     def items(self, call: Call, scope: Scope, path: str, **params) -> list:
         """Every item at JMESPath ``path`` over all pages (or the single answer when not paginated)."""
-        client = self.get(call.client, scope)
-        method = xform_name(call.operation)
-        if client.can_paginate(method):
-            return [item for item in client.get_paginator(method).paginate(**params).search(path) if item is not None]
+        boto = self.get(client(call), scope)
+        method = xform_name(operation(call))
+        if boto.can_paginate(method):
+            return [item for item in boto.get_paginator(method).paginate(**params).search(path) if item is not None]
         return jmespath.search(path, self.call(call, scope, **params)) or []

@@ -17,31 +17,31 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from connectors.azure import encryption, policy, security
+from connectors.azure.calls import (
+    LIST_RESOURCES,
+    LIST_SUBSCRIPTIONS,
+    QUERY_INVENTORY,
+    QUERY_SECURITY,
+    READ_ASSIGNMENTS,
+    READ_PRICINGS,
+    READ_PROTECTOR,
+    READ_TDE,
+)
 from connectors.azure.clients import AzureClients, describe_error
 from connectors.azure.config import AzureConfig
 from connectors.azure.graph import CONTAINERS, RESOURCES, ResourceGraph, batches
-from connectors.base import ScanContext, attempt, json_safe
+from connectors.base import Call, ScanContext, attempt, json_safe
 from connectors.microsoft_credential import build_credential
 from inventory.rows import Account, Collection, Resource, Row
 
-LIST_SUBSCRIPTIONS = "Microsoft.Resources/subscriptions/read"
-QUERY_GRAPH = "Microsoft.ResourceGraph/resources/read"
-LIST_RESOURCES = "Microsoft.Resources/subscriptions/resources/read"
-READ_TDE = "Microsoft.Sql/servers/databases/transparentDataEncryption/read"
-READ_PROTECTOR = "Microsoft.Sql/servers/encryptionProtector/read"
-READ_PRICINGS = "Microsoft.Security/pricings/read"
-READ_ASSIGNMENTS = "Microsoft.Authorization/policyAssignments/read"
-READ_POLICY_SETS = "Microsoft.Authorization/policySetDefinitions/read"
 SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
 GROUP_TYPE = "microsoft.resources/subscriptions/resourcegroups"
 
 
 class AzureConnector:
-    """Collects one [[azure]] table (one tenant). Read-only: every action below is in the Reader role."""
+    """Collects one [[azure]] table (one tenant). Read-only: every action it needs (``calls.py``) is in the Reader role."""
 
     provider = "azure"
-    permissions = (LIST_SUBSCRIPTIONS, QUERY_GRAPH, LIST_RESOURCES, READ_TDE, READ_PROTECTOR, READ_PRICINGS,
-                   READ_ASSIGNMENTS, READ_POLICY_SETS)
 
     def __init__(self, config: AzureConfig, context: ScanContext, **pipeline_options):
         """``pipeline_options`` go to every SDK client (e.g. ``retry_total``, ``retry_backoff_factor``)."""
@@ -49,19 +49,19 @@ class AzureConnector:
         self.context = context
         self.clients = AzureClients(config.arm_endpoint, build_credential(config), **pipeline_options)
 
-    def _attempt(self, fn, area: str, call: str, account_id: str | None = None):
-        return attempt(fn, provider=self.provider, estate=self.config.name, area=area, call=call,
-                       account_id=account_id, permission=call, describe_error=describe_error)
+    def _attempt(self, fn, call: Call, account_id: str | None = None):
+        return attempt(fn, call, provider=self.provider, estate=self.config.name, account_id=account_id,
+                       describe_error=describe_error)
 
     def collect(self) -> Iterator[Row]:
         listed = self._attempt(lambda: [s.as_dict() for s in self.clients.subscriptions().subscriptions.list()],
-                               "accounts", LIST_SUBSCRIPTIONS)
+                               LIST_SUBSCRIPTIONS)
         yield listed.record
         if not listed.ok:
             return
         subscriptions = yield from self._selected(listed.value)
         graph = ResourceGraph(self.clients.graph(), self.clients.call_options, self.context.seconds_left)
-        containers = yield from self._graph_rows(graph, CONTAINERS, list(subscriptions), ("inventory",))
+        containers = yield from self._graph_rows(graph, CONTAINERS, list(subscriptions), (QUERY_INVENTORY,))
         chains = {sub: _ancestors(rows) for sub, rows in containers.items()}
         for sub_id in [s for s in subscriptions if not self._in_scope(chains.get(s))]:
             del subscriptions[sub_id]
@@ -70,7 +70,7 @@ class AzureConnector:
             for row in containers.get(sub_id) or []:
                 if (row.get("type") or "").lower() == GROUP_TYPE:
                     yield _resource(sub_id, row, encryption.AtRest(), None, "resourcegraph:ResourceContainers")
-        resources = yield from self._graph_rows(graph, RESOURCES, list(subscriptions), ("inventory", "security_services"))
+        resources = yield from self._graph_rows(graph, RESOURCES, list(subscriptions), (QUERY_INVENTORY, QUERY_SECURITY))
         with ThreadPoolExecutor(max_workers=self.context.max_workers) as pool:
             for rows in pool.map(lambda s: self._subscription(s, resources.get(s)), list(subscriptions)):
                 yield from rows
@@ -85,26 +85,25 @@ class AzureConnector:
             if wanted in visible:
                 chosen[wanted] = visible[wanted]
             else:
-                yield Collection(provider=self.provider, estate=self.config.name, account_id=wanted, area="accounts",
-                                 call=LIST_SUBSCRIPTIONS, ok=False, permission=LIST_SUBSCRIPTIONS,
-                                 error="subscription not in the subscriptions the credential can list")
+                yield LIST_SUBSCRIPTIONS.record(provider=self.provider, estate=self.config.name, account_id=wanted, ok=False,
+                                                error="subscription not in the subscriptions the credential can list")
         return chosen
 
-    def _graph_rows(self, graph: ResourceGraph, query: str, subscriptions: list[str], areas: tuple[str, ...]):
-        """Rows per subscription of a Resource Graph query; one Collection row per subscription and area.
+    def _graph_rows(self, graph: ResourceGraph, query: str, subscriptions: list[str], calls: tuple[Call, ...]):
+        """Rows per subscription of a Resource Graph query; one Collection row per subscription and call (area).
 
         A subscription whose batch failed is absent from the result (generator return value).
         """
         by_sub: dict[str, list[dict]] = {}
         for batch in batches(subscriptions):
-            outcome = self._attempt(lambda b=batch: graph.query(query, b), areas[0], QUERY_GRAPH)
+            outcome = self._attempt(lambda b=batch: graph.query(query, b), calls[0])
             for row in outcome.value or []:
                 by_sub.setdefault((row.get("subscriptionId") or "").lower(), []).append(row)
             for sub_id in batch:
                 if outcome.ok:
                     by_sub.setdefault(sub_id, [])
-                for area in areas:
-                    yield _for_account(outcome.record, sub_id, area, len(by_sub.get(sub_id, [])) if outcome.ok else None)
+                for call in calls:
+                    yield _for_account(outcome.record, sub_id, call.area, len(by_sub.get(sub_id, [])) if outcome.ok else None)
         return by_sub
 
     def _in_scope(self, chain: list[str] | None) -> bool:
@@ -121,7 +120,7 @@ class AzureConnector:
     def _subscription(self, sub_id: str, graph_rows: list[dict] | None) -> list[Row]:
         """Everything per subscription after the Resource Graph query (runs in a worker thread)."""
         out: list[Row] = []
-        created = self._attempt(lambda: self._created_times(sub_id), "inventory", LIST_RESOURCES, sub_id)
+        created = self._attempt(lambda: self._created_times(sub_id), LIST_RESOURCES, sub_id)
         out.append(created.record)
         if graph_rows is not None:
             details, records = self._sql_encryption(sub_id, graph_rows)
@@ -131,11 +130,9 @@ class AzureConnector:
                 out.append(_resource(sub_id, row, at_rest, (created.value or {}).get(row["id"].lower()),
                                      "resourcegraph:Resources"))
             out += security.sentinel(sub_id, graph_rows)
-        defender = self._attempt(lambda: security.defender_plans(self.clients, sub_id), "security_services",
-                                 READ_PRICINGS, sub_id)
+        defender = self._attempt(lambda: security.defender_plans(self.clients, sub_id), READ_PRICINGS, sub_id)
         out += [defender.record, *(defender.value or [])]
-        allowed = self._attempt(lambda: policy.allowed_locations(self.clients, sub_id), "azure.policy",
-                                READ_ASSIGNMENTS, sub_id)
+        allowed = self._attempt(lambda: policy.allowed_locations(self.clients, sub_id), READ_ASSIGNMENTS, sub_id)
         out += [allowed.record, *(allowed.value or [])]
         return out
 
@@ -149,10 +146,10 @@ class AzureConnector:
         client = self.clients.resources(sub_id).resources
         records: list[Collection] = []
 
-        def child(parent_id: str, suffix: str, call: str) -> dict | None:
+        def child(parent_id: str, suffix: str, call: Call) -> dict | None:
             outcome = self._attempt(lambda: client.get_by_id(
                 f"{parent_id}/{suffix}", api_version=encryption.SQL_API_VERSION, **self.clients.call_options),
-                "inventory", call, sub_id)
+                call, sub_id)
             records.append(outcome.record)
             return outcome.value.as_dict().get("properties") or {} if outcome.ok else None
 

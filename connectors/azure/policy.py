@@ -16,6 +16,7 @@ subscription without any such assignment gives one row with ``region`` null and 
 
 import re
 
+from connectors.azure.calls import READ_ASSIGNMENTS
 from connectors.azure.clients import AzureClients
 from connectors.base import json_safe
 from inventory.rows import Setting
@@ -23,7 +24,7 @@ from inventory.rows import Setting
 ALLOWED_LOCATIONS = "e56962a6-4747-49cd-b67b-bf8b01975c4c"
 PARAMETER = "listOfAllowedLocations"
 KEY = "policy.allowed_locations"
-SOURCE = "Microsoft.Authorization/policyAssignments"
+SOURCE = READ_ASSIGNMENTS.call
 PARAMETER_REF = re.compile(r"^\[parameters\('([^']+)'\)\]$")
 SET_ID = re.compile(r"^(?:/subscriptions/(?P<sub>[^/]+)|/providers/Microsoft\.Management/managementGroups/(?P<mg>[^/]+))?"
                     r"/providers/Microsoft\.Authorization/policySetDefinitions/(?P<name>[^/]+)$", re.IGNORECASE)

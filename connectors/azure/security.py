@@ -6,6 +6,7 @@ the ``SecurityInsights(<workspace>)`` solution (``Microsoft.OperationsManagement
 exists, which is already in the Resource Graph ``Resources`` rows: no extra call.
 """
 
+from connectors.azure.calls import READ_PRICINGS
 from connectors.azure.clients import AzureClients
 from connectors.base import json_safe
 from inventory.rows import SecurityService
@@ -24,7 +25,7 @@ def defender_plans(clients: AzureClients, subscription_id: str) -> list[Security
         detail = "/".join(part for part in (tier, plan.sub_plan) if part)
         rows.append(SecurityService(provider="azure", account_id=subscription_id, region=None,
                                     service=f"defender:{plan.name}", enabled=tier.lower() == "standard",
-                                    detail=detail or None, source_api="Microsoft.Security/pricings",
+                                    detail=detail or None, source_api=READ_PRICINGS.call,
                                     raw=json_safe(raw)))
     return rows
 

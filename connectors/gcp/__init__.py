@@ -1,16 +1,8 @@
 """GCP: projects, Cloud Asset inventory, the resource-locations org policy, Security Command Center."""
 
-from connectors.base import Call, Manifest
-from connectors.gcp import collect as c
+from connectors.base import Manifest
+from connectors.gcp.calls import CALLS, QUOTA_PERMISSION
 from connectors.gcp.config import GcpConfig
 
-MANIFEST = Manifest(
-    provider="gcp", config=GcpConfig, connector="connectors.gcp.collect:GcpConnector",
-    calls=(
-        Call("accounts", c.SEARCH, c.CALL_PERMISSIONS[c.SEARCH]),
-        Call("inventory", c.SEARCH, c.CALL_PERMISSIONS[c.SEARCH]),
-        Call("inventory", c.LIST, c.CALL_PERMISSIONS[c.LIST]),
-        Call("gcp.orgpolicy", c.POLICY, c.CALL_PERMISSIONS[c.POLICY]),
-        Call("security_services", c.SEARCH, c.CALL_PERMISSIONS[c.SEARCH]),
-    ),
-)
+MANIFEST = Manifest(provider="gcp", config=GcpConfig, connector="connectors.gcp.collect:GcpConnector", calls=CALLS,
+                    also_needs=(QUOTA_PERMISSION,))

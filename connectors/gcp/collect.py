@@ -27,19 +27,13 @@ from google.api_core.client_options import ClientOptions
 from google.api_core.retry import Retry, if_exception_type
 from google.cloud import asset_v1, orgpolicy_v2
 
-from connectors.base import ScanContext, attempt, json_safe
+from connectors.base import Call, ScanContext, attempt, json_safe
 from connectors.gcp import normalise as n
+from connectors.gcp.calls import LIST, LIST_ASSETS, LOCATION_POLICY, POLICY, SEARCH, SEARCH_PROJECTS, SEARCH_RESOURCES, SEARCH_SERVICES
 from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
 from inventory.rows import Account, Collection, Resource, Row, SecurityService, Setting
 
-SEARCH, LIST, POLICY = "cloudasset:SearchAllResources", "cloudasset:ListAssets", "orgpolicy:GetEffectivePolicy"
-# The read-only IAM permission behind each API call (README: connectors/gcp/README.md).
-CALL_PERMISSIONS = {SEARCH: "cloudasset.assets.searchAllResources",
-                    LIST: "cloudasset.assets.listResource",
-                    POLICY: "orgpolicy.policy.get"}
-# Every Cloud Asset call also needs serviceusage.services.use on the quota (consumer) project.
-QUOTA_PERMISSION = "serviceusage.services.use"
 RETRYABLE = (gexc.TooManyRequests, gexc.InternalServerError, gexc.BadGateway,
              gexc.ServiceUnavailable, gexc.GatewayTimeout)
 SCC_SERVICE = "securitycenter.googleapis.com"
@@ -86,7 +80,6 @@ class GcpConnector:
     """Reads one [[gcp]] scope (organisation, folder or project)."""
 
     provider = "gcp"
-    permissions = tuple(sorted({*CALL_PERMISSIONS.values(), QUOTA_PERMISSION}))
 
     def __init__(self, config: GcpConfig, context: ScanContext, *, retry_initial: float = 1.0):
         self.config = config
@@ -109,11 +102,10 @@ class GcpConnector:
         return Retry(predicate=if_exception_type(*RETRYABLE), initial=self.retry_initial,
                      maximum=max(self.retry_initial, 30.0), multiplier=2.0, timeout=self.context.seconds_left())
 
-    def _attempt(self, fn: Callable, area: str, call: str, account_id: str | None = None):
+    def _attempt(self, fn: Callable, call: Call, account_id: str | None = None):
         """Run one call group; item_count is the number of results (1 for a single policy)."""
-        return attempt(fn, provider=self.provider, estate=self.config.name, area=area, call=call,
-                       account_id=account_id, permission=CALL_PERMISSIONS[call], describe_error=describe_error,
-                       count=lambda value: len(value) if isinstance(value, list) else 1)
+        return attempt(fn, call, provider=self.provider, estate=self.config.name, account_id=account_id,
+                       describe_error=describe_error, count=lambda value: len(value) if isinstance(value, list) else 1)
 
     def _search(self, asset_types: list[str], query: str = "") -> list[dict]:
         request = {"scope": self.config.scope, "asset_types": asset_types, "query": query, "page_size": 500}
@@ -130,14 +122,14 @@ class GcpConnector:
 
     # -- collection --------------------------------------------------------------------------
     def collect(self) -> Iterator[Row]:
-        found = self._attempt(lambda: self._search([n.PROJECT_TYPE]), "accounts", SEARCH)
+        found = self._attempt(lambda: self._search([n.PROJECT_TYPE]), SEARCH_PROJECTS)
         yield found.record
         if not found.ok:
             yield from self._skipped("projects in scope could not be listed")
             return
         projects = self._projects(found.value)
         yield from (self._account(p) for p in projects)
-        searched = self._attempt(lambda: self._search([]), "inventory", SEARCH)
+        searched = self._attempt(lambda: self._search([]), SEARCH_RESOURCES)
         yield searched.record
         with ThreadPoolExecutor(max_workers=self.context.max_workers) as pool:
             details = list(pool.map(self._project_detail, projects))
@@ -152,9 +144,8 @@ class GcpConnector:
 
     def _skipped(self, reason: str) -> Iterator[Collection]:
         """Estate-level errors for the areas that depend on knowing the projects."""
-        for area, call in (("inventory", SEARCH), ("gcp.orgpolicy", POLICY), ("security_services", SEARCH)):
-            yield Collection(provider=self.provider, estate=self.config.name, area=area, call=call, ok=False,
-                             error=f"not collected: {reason}", permission=CALL_PERMISSIONS[call])
+        for call in (SEARCH_RESOURCES, LOCATION_POLICY, SEARCH_SERVICES):
+            yield call.record(provider=self.provider, estate=self.config.name, ok=False, error=f"not collected: {reason}")
 
     def _projects(self, results: list[dict]) -> list[Project]:
         """Project id from additionalAttributes.projectId, else from a name that uses the id
@@ -181,10 +172,10 @@ class GcpConnector:
 
     def _project_detail(self, project: Project) -> ProjectDetail:
         detail = ProjectDetail()
-        listed = self._attempt(lambda: self._list_assets(project.id), "inventory", LIST, project.id)
+        listed = self._attempt(lambda: self._list_assets(project.id), LIST_ASSETS, project.id)
         detail.records.append(listed.record)
         detail.assets = {a["name"]: a for a in listed.value or []}
-        policy = self._attempt(lambda: self._location_policy(project.id), "gcp.orgpolicy", POLICY, project.id)
+        policy = self._attempt(lambda: self._location_policy(project.id), LOCATION_POLICY, project.id)
         detail.records.append(policy.record)
         if policy.ok:
             detail.setting = Setting(provider=self.provider, account_id=project.id, key="policy.resource_locations",
@@ -229,8 +220,7 @@ class GcpConnector:
         Limit: an enabled API shows that SCC is in use for the project, not which tier or which
         detectors run; SCC activated only at organisation level, with the API off in a project,
         is not seen here. The SCC Management API would tell more (not read yet)."""
-        found = self._attempt(lambda: self._search([n.SERVICE_TYPE], f"name:{SCC_SERVICE}"),
-                              "security_services", SEARCH)
+        found = self._attempt(lambda: self._search([n.SERVICE_TYPE], f"name:{SCC_SERVICE}"), SEARCH_SERVICES)
         yield found.record
         if not found.ok:
             return

@@ -4,6 +4,7 @@ Per-user rows go to ``m365_user_activity`` (names are hashed when the tenant con
 names); totals go to the tenant row.
 """
 
+from connectors.m365 import calls
 from connectors.m365.graph import as_int, yes
 from connectors.m365.rows import M365UserActivity
 from connectors.m365.tenant_scan import TenantScan
@@ -18,9 +19,9 @@ def channel_messages(row: dict) -> int | None:
 
 async def collect(scan: TenantScan) -> None:
     period = scan.cfg.report_period
-    teams = await scan.run("graph:getTeamsUserActivityUserDetail",
+    teams = await scan.run(calls.TEAMS_ACTIVITY,
                            scan.session.report("get_teams_user_activity_user_detail", period))
-    apps = await scan.run("graph:getM365AppUserDetail", scan.session.report("get_m365_app_user_detail", period))
+    apps = await scan.run(calls.APP_USAGE, scan.session.report("get_m365_app_user_detail", period))
     users: dict[str, M365UserActivity] = {}
 
     def row(upn: str) -> M365UserActivity:

@@ -2,7 +2,7 @@
 
 The SDK is async; :meth:`M365Connector.collect` runs the collection in an asyncio loop on a
 worker thread and yields the rows as they arrive. Each call group emits a Collection row
-(area and permission from :mod:`connectors.m365.calls`), so a 403 on one area leaves the rest
+(declared in :mod:`connectors.m365.calls`), so a 403 on one area leaves the rest
 of the scan intact.
 """
 
@@ -15,9 +15,8 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.organization.organization_request_builder import OrganizationRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
-from connectors.base import ScanContext, json_safe
-from connectors.m365 import activity, exchange, sharepoint, teams
-from connectors.m365.calls import PERMISSIONS
+from connectors.base import CONNECTOR, ScanContext, json_safe
+from connectors.m365 import activity, calls, exchange, sharepoint, teams
 from connectors.m365.config import M365Config
 from connectors.m365.graph import GraphSession
 from connectors.m365.licences import user_row
@@ -37,7 +36,6 @@ class M365Connector:
     """Collects one [[m365]] tenant. ``max_retry_wait`` caps throttling waits (tests only)."""
 
     provider = "m365"
-    permissions = PERMISSIONS
 
     def __init__(self, config: M365Config, context: ScanContext, max_retry_wait: float | None = None):
         self.cfg, self.context, self.max_retry_wait = config, context, max_retry_wait
@@ -55,13 +53,13 @@ class M365Connector:
             asyncio.run(self._collect(emit))
         except Exception as exc:
             emit(Collection(provider="m365", estate=self.cfg.name, account_id=self.cfg.tenant_id, area="accounts",
-                            call="m365:collect", ok=False, error=f"{type(exc).__name__}: {exc}"[:2000]))
+                            call=CONNECTOR, ok=False, error=f"{type(exc).__name__}: {exc}"[:2000]))
         finally:
             emit(DONE)
 
     async def _collect(self, emit) -> None:
         credential = build_credential(self.cfg)
-        session = GraphSession(self.cfg.graph_endpoint, credential, self.context, self.cfg.max_concurrency,
+        session = GraphSession(self.cfg.graph_endpoint, credential, self.context,
                                self.max_retry_wait)
         scan = TenantScan(self.cfg, session, emit, M365Tenant(tenant_id=self.cfg.tenant_id,
                                                                report_period=self.cfg.report_period))
@@ -79,7 +77,7 @@ async def tenant(scan: TenantScan) -> None:
     """/organization: the Account row (kind m365-tenant) and the tenant facts."""
     config = RequestConfiguration(query_parameters=OrganizationRequestBuilder.OrganizationRequestBuilderGetQueryParameters(
         select=ORG_FIELDS))
-    orgs = await scan.run("graph:GET /organization", scan.session.all_pages(scan.session.client.organization, config))
+    orgs = await scan.run(calls.ORGANIZATION, scan.session.all_pages(scan.session.client.organization, config))
     org = next((o for o in orgs or [] if o.id == scan.tenant_id), (orgs or [None])[0])
     t = scan.tenant
     if org:
@@ -94,7 +92,7 @@ async def licences(scan: TenantScan) -> None:
     """Users with their service plans: per-user flags and a count per workload as Settings."""
     config = RequestConfiguration(query_parameters=UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
         select=USER_FIELDS, top=999))
-    users = await scan.run("graph:GET /users", scan.session.all_pages(scan.session.client.users, config))
+    users = await scan.run(calls.USERS, scan.session.all_pages(scan.session.client.users, config))
     if users is None:
         return
     scan.users = [user_row(scan.tenant_id, u) for u in users]
@@ -103,13 +101,13 @@ async def licences(scan: TenantScan) -> None:
     for plan in ("exchange", "sharepoint", "onedrive", "teams", "office_web", "office_desktop"):
         count = sum(getattr(u, f"plan_{plan}") for u in scan.users)
         scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key=f"licences.{plan}.users", value=str(count),
-                          source_api="graph:GET /users", raw={"plan": plan, "users": count}))
+                          source_api=calls.USERS.call, raw={"plan": plan, "users": count}))
 
 
 async def settings(scan: TenantScan) -> None:
     """Group.Unified directory setting (who may create groups, and so teams) and report concealment."""
     client = scan.session.client
-    objects = await scan.run("graph:GET /groupSettings", scan.session.all_pages(client.group_settings))
+    objects = await scan.run(calls.GROUP_SETTINGS, scan.session.all_pages(client.group_settings))
     if objects is not None:
         unified = next((o for o in objects if o.display_name == "Group.Unified"), None)
         values = {v.name: v.value for v in (unified.values or [])} if unified else {}
@@ -118,20 +116,20 @@ async def settings(scan: TenantScan) -> None:
         t.group_creation_enabled = str(values.get("EnableGroupCreation", "true")).lower() != "false"
         t.group_creation_allowed_group = values.get("GroupCreationAllowedGroupId") or None
         scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key="groups.unified.enable_group_creation",
-                          value=str(t.group_creation_enabled).lower(), source_api="graph:GET /groupSettings",
+                          value=str(t.group_creation_enabled).lower(), source_api=calls.GROUP_SETTINGS.call,
                           raw=json_safe(wire(unified))))
-    report = await scan.run("graph:GET /admin/reportSettings", scan.session.call(client.admin.report_settings.get))
+    report = await scan.run(calls.REPORT_SETTINGS, scan.session.call(client.admin.report_settings.get))
     if report is not None:
         scan.tenant.report_names_concealed = bool(report.display_concealed_names)
         scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key="reports.display_concealed_names",
-                          value=str(scan.tenant.report_names_concealed).lower(), source_api="graph:GET /admin/reportSettings",
+                          value=str(scan.tenant.report_names_concealed).lower(), source_api=calls.REPORT_SETTINGS.call,
                           raw=json_safe(wire(report))))
 
 
 async def teamwork(scan: TenantScan) -> None:
     """Teams region as /teamwork reports it (text, not a location code)."""
-    answer = await scan.run("graph:GET /teamwork", scan.session.call(scan.session.client.teamwork.get))
+    answer = await scan.run(calls.TEAMWORK, scan.session.call(scan.session.client.teamwork.get))
     if answer is not None:
         scan.tenant.teams_region = answer.region
         scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key="teams.region", value=answer.region,
-                          source_api="graph:GET /teamwork", raw=json_safe(wire(answer))))
+                          source_api=calls.TEAMWORK.call, raw=json_safe(wire(answer))))

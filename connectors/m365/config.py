@@ -1,6 +1,6 @@
 """The [[m365]] config table."""
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from connectors.config import Endpoint, MicrosoftCredential, SourceConfig
 
@@ -12,4 +12,10 @@ class M365Config(SourceConfig, MicrosoftCredential):
     exchange_admin_api: bool = Field(default=False, description="also call the undocumented Exchange Online admin endpoint")
     exchange_endpoint: Endpoint = "https://outlook.office365.com"
     report_period: str = Field(default="D30", pattern="^D(7|30|90|180)$")
-    max_concurrency: int = Field(default=4, ge=1, le=16)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data):
+        if isinstance(data, dict) and "max_concurrency" in data:
+            raise ValueError("max_concurrency is now max_workers (requests in flight; default: [scan] max_workers)")
+        return data

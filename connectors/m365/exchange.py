@@ -20,7 +20,7 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.service_principals.service_principals_request_builder import ServicePrincipalsRequestBuilder
 
 from connectors.base import json_safe
-from connectors.m365.calls import EXO_CALLS
+from connectors.m365 import calls
 from connectors.m365.graph import as_int, error_code, yes
 from connectors.m365.rows import M365Mailbox
 from connectors.m365.tenant_scan import TenantScan, wire
@@ -45,14 +45,14 @@ async def _probe(scan: TenantScan, user) -> tuple[str, str, str | None]:
 
 
 async def mailboxes(scan: TenantScan) -> None:
-    report = await scan.run("graph:getMailboxUsageDetail",
+    report = await scan.run(calls.MAILBOX_USAGE,
                             scan.session.report("get_mailbox_usage_detail", scan.cfg.report_period))
     in_report = {(r.get("User Principal Name") or "").lower(): r for r in report or [] if not yes(r.get("Is Deleted"))}
     if scan.users is None:
-        scan.failed("graph:GET /users/{id}/mailboxSettings", "not run: the user list (GET /users) could not be read")
+        scan.failed(calls.MAILBOX_SETTINGS, "not run: the user list (GET /users) could not be read")
         return
     users = [u for u in scan.users if u.mail]
-    probes = await scan.run_many("graph:GET /users/{id}/mailboxSettings", [_probe(scan, u) for u in users])
+    probes = await scan.run_many(calls.MAILBOX_SETTINGS, [_probe(scan, u) for u in users])
     seen = set()
     for user, probe in zip(users, probes, strict=True):
         usage = in_report.get(user.upn or "") or in_report.get(user.mail or "")
@@ -73,19 +73,19 @@ def _emit(scan: TenantScan, uid, upn, mail, probe, usage, region) -> None:
                           purpose=purpose, item_count=as_int(usage.get("Item Count")),
                           storage_used_bytes=as_int(usage.get("Storage Used (Byte)"))))
     if location == "cloud":
-        scan.resource(uid, "m365.mailbox", mail or upn, region, "graph:GET /users/{id}/mailboxSettings",
+        scan.resource(uid, "m365.mailbox", mail or upn, region, calls.MAILBOX_SETTINGS.call,
                       {"userPrincipalName": upn, "mail": mail, "evidence": evidence, "usage": usage})
 
 
 async def hybrid(scan: TenantScan) -> None:
-    found = await scan.run("graph:GET /servicePrincipals?hybrid", _service_principals(scan))
+    found = await scan.run(calls.SERVICE_PRINCIPALS, _service_principals(scan))
     if found is not None:
         exo_sp, apps = found
         scan.tenant.exo_sp_key_credentials = len(exo_sp.key_credentials or []) if exo_sp else 0
         scan.tenant.hybrid_apps = "; ".join(sorted(a.display_name for a in apps)) or None
         scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key="exchange.hybrid.service_principals",
                           value=f"{scan.tenant.exo_sp_key_credentials} key credential(s); apps: {scan.tenant.hybrid_apps or 'none'}",
-                          source_api="graph:GET /servicePrincipals",
+                          source_api=calls.SERVICE_PRINCIPALS.call,
                           raw=json_safe({"exchangeOnline": wire(exo_sp), "hybridApps": [wire(a) for a in apps]})))
     if scan.cfg.exchange_admin_api:
         await _exchange_admin(scan)
@@ -108,12 +108,12 @@ async def _exchange_admin(scan: TenantScan) -> None:
               "Get-IntraOrganizationConnector": "intra_org_connectors"}
     async with httpx.AsyncClient(timeout=60) as http:
         for cmdlet, column in fields.items():
-            call = next(c for c in EXO_CALLS if c.endswith(cmdlet))
+            call = calls.EXO_CALLS[cmdlet]
             items = await scan.run(call, scan.session.call(lambda c=cmdlet: _invoke(scan, http, endpoint, c)))
             if items is not None:
                 setattr(scan.tenant, column, len(items))
                 scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key=f"exchange.{cmdlet.lower()}",
-                                  value=str(len(items)), source_api=call, raw=json_safe(items)))
+                                  value=str(len(items)), source_api=call.call, raw=json_safe(items)))
 
 
 async def _invoke(scan: TenantScan, http: httpx.AsyncClient, endpoint: str, cmdlet: str) -> list:

@@ -6,7 +6,7 @@
 * ``adapter.base_url`` is ``graph_endpoint + "/v1.0"`` without a trailing slash (the SDK default
   ends in ``/`` and yields ``//`` paths), and scopes are explicit (``graph_endpoint/.default``),
   so national clouds and local fakes work.
-* At most ``max_concurrency`` requests are in flight.
+* At most ``max_workers`` (of the scan context) requests are in flight.
 * Usage reports (a 302 to a CSV download, followed by the SDK) are fetched once per scan.
 """
 
@@ -23,7 +23,7 @@ from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph.graph_request_adapter import options as sdk_default_options
 from msgraph_core import GraphClientFactory
 
-from connectors.base import ScanContext, attempt
+from connectors.base import Call, ScanContext, attempt
 from inventory.rows import Collection
 
 THROTTLED = {429, 503}
@@ -38,10 +38,6 @@ def describe(exc: BaseException) -> str:
         message = getattr(error, "message", None) or exc.message or ""
         return f"HTTP {exc.response_status_code} {code}: {message}".strip()
     return f"{type(exc).__name__}: {exc}"
-
-
-def status_of(exc: BaseException) -> int | None:
-    return exc.response_status_code if isinstance(exc, APIError) else None
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -59,8 +55,7 @@ def retry_after(exc: APIError) -> float:
 class GraphSession:
     """One tenant's Graph client. Create it inside the event loop that uses it."""
 
-    def __init__(self, graph_endpoint: str, credential, context: ScanContext, max_concurrency: int,
-                 max_retry_wait: float | None = None):
+    def __init__(self, graph_endpoint: str, credential, context: ScanContext, max_retry_wait: float | None = None):
         scopes = [f"{graph_endpoint}/.default"]
         auth = AzureIdentityAuthenticationProvider(credential, scopes=scopes)
         options = {**sdk_default_options, RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0)}
@@ -70,7 +65,7 @@ class GraphSession:
         self.credential = credential
         self.context = context
         self.max_retry_wait = max_retry_wait  # tests cap the wait; production waits what Graph asks
-        self._slots = asyncio.Semaphore(max_concurrency)
+        self._slots = asyncio.Semaphore(context.max_workers)
         self._reports: dict[str, asyncio.Future] = {}
 
     async def call(self, request: Callable[[], Awaitable[Any]]) -> Any:
@@ -112,7 +107,7 @@ class GraphSession:
         return list(csv.DictReader(io.StringIO(text)))
 
 
-async def attempt_async(awaitable: Awaitable[Any], **fields) -> tuple[Any, Collection]:
+async def attempt_async(awaitable: Awaitable[Any], call: Call, **fields) -> tuple[Any, Collection]:
     """:func:`connectors.base.attempt` for a coroutine: returns (value or None, Collection row)."""
     try:
         value = await awaitable
@@ -121,9 +116,9 @@ async def attempt_async(awaitable: Awaitable[Any], **fields) -> tuple[Any, Colle
 
         def fail():
             raise failure
-        outcome = attempt(fail, describe_error=describe, **fields)
+        outcome = attempt(fail, call, describe_error=describe, **fields)
     else:
-        outcome = attempt(lambda: value, **fields)
+        outcome = attempt(lambda: value, call, **fields)
     return outcome.value, outcome.record
 
 

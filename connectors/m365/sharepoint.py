@@ -8,6 +8,7 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.sites.get_all_sites.get_all_sites_request_builder import GetAllSitesRequestBuilder
 
 from connectors.base import json_safe
+from connectors.m365 import calls
 from connectors.m365.graph import as_int, yes
 from connectors.m365.rows import M365Drive, M365Site
 from connectors.m365.tenant_scan import TenantScan, wire
@@ -29,15 +30,15 @@ async def collect(scan: TenantScan) -> None:
     session, client = scan.session, scan.session.client
     config = RequestConfiguration(query_parameters=GetAllSitesRequestBuilder.GetAllSitesRequestBuilderGetQueryParameters(
         select=SITE_FIELDS))
-    sites = await scan.run("graph:GET /sites/getAllSites", session.all_pages(client.sites.get_all_sites, config))
-    usage = await scan.run("graph:getSharePointSiteUsageDetail",
+    sites = await scan.run(calls.SITES, session.all_pages(client.sites.get_all_sites, config))
+    usage = await scan.run(calls.SITE_USAGE,
                            session.report("get_share_point_site_usage_detail", scan.cfg.report_period))
-    settings = await scan.run("graph:GET /admin/sharepoint/settings", session.call(client.admin.sharepoint.settings.get))
+    settings = await scan.run(calls.SHAREPOINT_SETTINGS, session.call(client.admin.sharepoint.settings.get))
     if settings is not None:
         scan.tenant.sharing_capability = getattr(settings.sharing_capability, "value", settings.sharing_capability)
         scan.tenant.site_creation_enabled = settings.is_site_creation_enabled
         scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key="sharepoint.sharing_capability",
-                          value=scan.tenant.sharing_capability, source_api="graph:GET /admin/sharepoint/settings",
+                          value=scan.tenant.sharing_capability, source_api=calls.SHAREPOINT_SETTINGS.call,
                           raw=json_safe(wire(settings))))
     if sites is None:
         return
@@ -53,13 +54,13 @@ async def collect(scan: TenantScan) -> None:
             data_location=location.lower() if location else None, template=row.get("Root Web Template") or None,
             file_count=as_int(row.get("File Count")), storage_used_bytes=as_int(row.get("Storage Used (Byte)")),
             last_activity=row.get("Last Activity Date") or None))
-        scan.resource(site.id, "m365.site", name, location, "graph:GET /sites/getAllSites", site,
+        scan.resource(site.id, "m365.site", name, location, calls.SITES.call, site,
                       created_at=site.created_date_time)
 
 
 async def onedrive(scan: TenantScan) -> None:
     """OneDrive accounts (not deleted) from the OneDrive usage report, with file counts and storage."""
-    rows = await scan.run("graph:getOneDriveUsageAccountDetail",
+    rows = await scan.run(calls.ONEDRIVE_USAGE,
                           scan.session.report("get_one_drive_usage_account_detail", scan.cfg.report_period))
     locations = {u.upn: u.preferred_data_location for u in scan.users or [] if u.upn}
     for r in rows or []:
@@ -73,4 +74,4 @@ async def onedrive(scan: TenantScan) -> None:
                             storage_used_bytes=as_int(r.get("Storage Used (Byte)")),
                             last_activity=r.get("Last Activity Date") or None))
         scan.resource(uid, "m365.onedrive", owner or url, locations.get((owner or "").lower()),
-                      "graph:getOneDriveUsageAccountDetail", r)
+                      calls.ONEDRIVE_USAGE.call, r)

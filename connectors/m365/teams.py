@@ -7,6 +7,7 @@ from msgraph.generated.groups.item.drive.drive_request_builder import DriveReque
 from msgraph.generated.teams.item.channels.channels_request_builder import ChannelsRequestBuilder
 from msgraph.generated.teams.item.channels.item.files_folder.files_folder_request_builder import FilesFolderRequestBuilder
 
+from connectors.m365 import calls
 from connectors.m365.rows import M365Channel, M365Team
 from connectors.m365.tenant_scan import TenantScan
 
@@ -23,20 +24,20 @@ async def collect(scan: TenantScan) -> None:
     session, client = scan.session, scan.session.client
     config = RequestConfiguration(query_parameters=GroupsRequestBuilder.GroupsRequestBuilderGetQueryParameters(
         filter=TEAM_FILTER, select=GROUP_FIELDS))
-    groups = await scan.run("graph:GET /groups?team", session.all_pages(client.groups, config))
+    groups = await scan.run(calls.TEAMS, session.all_pages(client.groups, config))
     if groups is None:
         return
     groups = [g for g in groups if "Team" in (g.resource_provisioning_options or [])]
     channel_config = _select(ChannelsRequestBuilder, ["id", "displayName", "membershipType"])
-    channel_lists = await scan.run_many("graph:GET /teams/{id}/channels", [
+    channel_lists = await scan.run_many(calls.CHANNELS, [
         session.all_pages(client.teams.by_team_id(g.id).channels, channel_config) for g in groups])
     drive_config = _select(DriveRequestBuilder, ["id", "driveType", "quota", "webUrl"])
-    drives = await scan.run_many("graph:GET /groups/{id}/drive", [
+    drives = await scan.run_many(calls.TEAM_DRIVE, [
         session.call(lambda g=g: client.groups.by_group_id(g.id).drive.get(request_configuration=drive_config))
         for g in groups])
     pairs = [(g, c) for g, channels in zip(groups, channel_lists, strict=True) for c in channels or []]
     folder_config = _select(FilesFolderRequestBuilder, ["id", "name", "size", "folder", "webUrl"])
-    folders = await scan.run_many("graph:GET /teams/{id}/channels/{id}/filesFolder", [
+    folders = await scan.run_many(calls.FILES_FOLDER, [
         session.call(lambda g=g, c=c: client.teams.by_team_id(g.id).channels.by_channel_id(c.id).files_folder.get(
             request_configuration=folder_config)) for g, c in pairs])
     channel_rows: dict[str, list[M365Channel]] = {g.id: [] for g in groups}
@@ -62,7 +63,7 @@ def _emit_team(scan: TenantScan, group, channels, rows: list[M365Channel], drive
         channel_bytes=sum(r.size_bytes or 0 for r in rows) if complete else None,
         drive_used_bytes=drive.quota.used if drive and drive.quota else None,
         created_at=group.created_date_time))
-    scan.resource(group.id, "m365.team", group.display_name, group.preferred_data_location, "graph:GET /groups",
+    scan.resource(group.id, "m365.team", group.display_name, group.preferred_data_location, calls.TEAMS.call,
                   group, stores_data=False, created_at=group.created_date_time)
 
 

@@ -9,12 +9,11 @@ from typing import Any
 
 from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
 
-from connectors.base import json_safe
-from connectors.m365.calls import fields
+from connectors.base import Call, json_safe
 from connectors.m365.config import M365Config
 from connectors.m365.graph import GraphSession, attempt_async, describe
 from connectors.m365.rows import M365Tenant, M365User
-from inventory.rows import Collection, Resource, Row
+from inventory.rows import Resource, Row
 
 # Microsoft 365 encrypts all content at rest (BitLocker plus service encryption); it cannot be
 # switched off. Keys are Microsoft's unless Customer Key is configured, which Graph cannot show,
@@ -35,15 +34,14 @@ class TenantScan:
     def tenant_id(self) -> str:
         return self.cfg.tenant_id
 
-    async def run(self, call: str, awaitable: Awaitable[Any], count=None) -> Any:
+    async def run(self, call: Call, awaitable: Awaitable[Any]) -> Any:
         """Await one call group, emit its Collection row, return the value (None when it failed)."""
-        extra = {"count": count} if count else {}
-        value, record = await attempt_async(awaitable, provider="m365", estate=self.cfg.name,
-                                            account_id=self.tenant_id, **fields(call), **extra)
+        value, record = await attempt_async(awaitable, call, provider="m365", estate=self.cfg.name,
+                                            account_id=self.tenant_id)
         self.emit(record)
         return value
 
-    async def run_many(self, call: str, awaitables: list[Awaitable[Any]]) -> list[Any]:
+    async def run_many(self, call: Call, awaitables: list[Awaitable[Any]]) -> list[Any]:
         """Await a call group made of many calls (one per team, user, ...) and emit ONE Collection row.
 
         Returns the values in order, None for a failed call. The row fails when any call failed,
@@ -53,14 +51,13 @@ class TenantScan:
         if errors:
             self.failed(call, f"{len(errors)} of {len(results)} calls failed; first: {describe(errors[0])}")
         else:
-            self.emit(Collection(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=True,
-                                 item_count=len(results), **fields(call)))
+            self.emit(call.record(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=True,
+                                  item_count=len(results)))
         return [None if isinstance(r, BaseException) else r for r in results]
 
-    def failed(self, call: str, error: str) -> None:
+    def failed(self, call: Call, error: str) -> None:
         """Record a call group that could not run (e.g. its input failed) as an error."""
-        self.emit(Collection(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=False,
-                             error=error, **fields(call)))
+        self.emit(call.record(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=False, error=error))
 
     def resource(self, uid: str, type_: str, name: str | None, region: str | None, source_api: str, raw: Any,
                  stores_data: bool = True, created_at: datetime | None = None) -> None:

@@ -7,50 +7,54 @@ still carries ``MicrosoftSharePointTeamServices``: the header is read whatever t
 TLS certificates are verified (``verify_tls``, optional ``ca_bundle``); plain http only for loopback.
 """
 
+import ssl
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from connectors.base import ScanContext, attempt, check_endpoint
 from connectors.onprem.builds import identify
+from connectors.onprem.calls import EXCHANGE, SHAREPOINT
 from connectors.onprem.config import OnpremConfig
 from connectors.onprem.rows import OnpremEndpoint
 from inventory.rows import Account, Row
 
 HEADERS = {"exchange": "X-OWA-Version", "sharepoint": "MicrosoftSharePointTeamServices"}
+CALLS = {"exchange": EXCHANGE, "sharepoint": SHAREPOINT}
 MAX_HOPS = 3
 
 
 class OnpremConnector:
     provider = "onprem"
-    permissions = ("anonymous HTTPS GET of the configured URLs (no credentials)",)
 
     def __init__(self, config: OnpremConfig, context: ScanContext):
         self.cfg, self.context = config, context
 
     def collect(self) -> Iterator[Row]:
-        verify = self.cfg.ca_bundle or self.cfg.verify_tls
-        with httpx.Client(verify=verify, timeout=self.cfg.timeout_seconds, follow_redirects=False) as http:
-            for kind, urls in (("exchange", self.cfg.exchange_urls), ("sharepoint", self.cfg.sharepoint_urls)):
-                for url in urls:
-                    yield from self._endpoint(http, kind, url)
+        """Probe the endpoints ``max_workers`` at a time; rows come in the configured order."""
+        verify = ssl.create_default_context(cafile=self.cfg.ca_bundle) if self.cfg.ca_bundle else self.cfg.verify_tls
+        targets = [(kind, url) for kind, urls in (("exchange", self.cfg.exchange_urls), ("sharepoint", self.cfg.sharepoint_urls))
+                   for url in urls]
+        with (httpx.Client(verify=verify, timeout=self.cfg.timeout_seconds, follow_redirects=False) as http,
+              ThreadPoolExecutor(max_workers=self.context.max_workers) as pool):
+            for rows in pool.map(lambda target: self._endpoint(http, *target), targets):
+                yield from rows
 
-    def _endpoint(self, http: httpx.Client, kind: str, url: str) -> Iterator[Row]:
-        outcome = attempt(lambda: probe(http, kind, url), provider="onprem", estate=self.cfg.name,
-                          area=f"onprem.{kind}", call=f"http:GET {kind}", account_id=url,
-                          count=lambda _: 1)
-        yield outcome.record
+    def _endpoint(self, http: httpx.Client, kind: str, url: str) -> list[Row]:
+        outcome = attempt(lambda: probe(http, kind, url), CALLS[kind], provider="onprem", estate=self.cfg.name,
+                          account_id=url, count=lambda _: 1)
         status, header = outcome.value or (None, None)
-        yield Account(provider="onprem", account_id=url, name=urlsplit(url).hostname, kind="onprem-endpoint",
-                      estate=self.cfg.name, raw={"status": status, HEADERS[kind]: header, "reachable": outcome.ok})
+        account = Account(provider="onprem", account_id=url, name=urlsplit(url).hostname, kind="onprem-endpoint",
+                          estate=self.cfg.name, raw={"status": status, HEADERS[kind]: header, "reachable": outcome.ok})
         if not outcome.ok:
-            return
+            return [outcome.record, account]
         build, product = identify(kind, header)
-        row = OnpremEndpoint(url=url, kind=kind, status_code=status, header=header, build=build,
-                             product=product.product if product else None, version=product.version if product else None,
-                             end_of_support=product.end_of_support if product else None)
-        yield row
+        return [outcome.record, account, OnpremEndpoint(
+            url=url, kind=kind, status_code=status, header=header, build=build,
+            product=product.product if product else None, version=product.version if product else None,
+            end_of_support=product.end_of_support if product else None)]
 
 
 def probe(http: httpx.Client, kind: str, url: str) -> tuple[int, str | None]:

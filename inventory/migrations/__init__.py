@@ -25,6 +25,12 @@ BASELINE = "0001"  # the schema of release 0.1.0
 CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
                         if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__"))
 VIEWS = Path(__file__).parent.parent / "views.sql"
+CIO_ROLE = "wolkenwacht_cio"  # docs/postgresql.md: the role limited to the consolidated views
+GRANT_CIO_VIEWS = f"""do $$ begin
+  if exists (select 1 from pg_roles where rolname = '{CIO_ROLE}') then
+    grant select on latest_estate_scan, cio_service, cio_supplier to {CIO_ROLE};
+  end if;
+end $$"""
 
 
 class SchemaError(Exception):
@@ -141,6 +147,8 @@ def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) 
                 done = f"database schema upgraded from version {current[0]} to {head()}"
         for statement in _view_statements():
             conn.execute(text(statement))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(GRANT_CIO_VIEWS))  # the views were just recreated, and their grants with them
     return done
 
 

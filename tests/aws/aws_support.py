@@ -8,6 +8,7 @@ import boto3
 from connectors.aws.collect import AwsConnector
 from connectors.aws.config import AwsConfig
 from connectors.base import ScanContext
+from tests.declared import assert_declared
 
 ACCOUNT = "123456789012"  # moto's default account for the "testing" credentials
 ROLE = "WolkenwachtReadOnly"  # the member-account role of Organizations mode
@@ -57,12 +58,12 @@ class Aws:
     def client(self, service: str, region: str = "eu-west-1", **credentials):
         return boto3.client(service, region_name=region, endpoint_url=self.url, **credentials)
 
-    def connector(self, **config) -> AwsConnector:
+    def connector(self, context: ScanContext | None = None, **config) -> AwsConnector:
         settings = {"name": "test", "endpoint_url": self.url, "regions": ["eu-west-1"], "max_attempts": 1} | config
-        return AwsConnector(AwsConfig(**settings), ScanContext())
+        return AwsConnector(AwsConfig(**settings), context or ScanContext())
 
     def scan(self, **config) -> list:
-        return list(self.connector(**config).collect())
+        return assert_declared("aws", list(self.connector(**config).collect()))
 
     def enforce_iam(self) -> None:
         """From now on moto checks every request against the caller's IAM policies."""

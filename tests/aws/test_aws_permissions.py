@@ -1,17 +1,21 @@
-"""The documented read-only permissions equal the API operations a full scan really makes.
+"""The declared calls equal the API operations a full scan really makes, and permissions.md documents them.
 
 Calls are observed with a botocore ``before-call`` hook on the connector's boto3 session, the way
-Cloud Custodian's test_resource_permissions holds every resource to its declared permissions.
+Cloud Custodian's test_resource_permissions holds every resource to its declared permissions. The
+IAM action of each call is held to permissions.md, written from the AWS Service Authorization Reference.
 """
 
 import re
+import threading
 from pathlib import Path
 
+import pytest
 from aws_support import ACCOUNT, ROLE, organization
 
-from connectors.aws import accounts
-from connectors.aws.collect import CALLS, PERMISSIONS
+from connectors.aws import MANIFEST, accounts
+from connectors.aws.calls import client, operation
 from connectors.aws.session import Scope
+from connectors.base import ScanContext
 from inventory.rows import Account
 
 DOC = Path(__file__).parents[2] / "connectors" / "aws" / "permissions.md"
@@ -51,10 +55,21 @@ def test_permissions_equal_the_calls_made(aws):
     discovery = observed(star)
     assert accounts.regions(star.clients, star.config, Scope(ACCOUNT, "aws", None, "us-east-1"))[0]
     seen |= discovery
-    assert seen == {(call.client, call.operation) for call in CALLS}
-    assert set(PERMISSIONS) == {call.permission for call in CALLS}
+    assert seen == {(client(call), operation(call)) for call in MANIFEST.calls}
 
 
-def test_permissions_document_lists_exactly_the_permissions():
-    documented = set(re.findall(r"^\| `([a-z0-9-]+:[A-Za-z0-9]+)` \|", DOC.read_text(), re.MULTILINE))
-    assert documented == set(PERMISSIONS)
+def test_permissions_document_lists_exactly_the_declared_calls():
+    """Each table row: IAM action, then the boto3 client and operation it allows."""
+    documented = set(re.findall(r"^\| `([a-z0-9-]+:[A-Za-z0-9]+)` \| ([a-z0-9]+) ([A-Za-z0-9]+) \|", DOC.read_text(),
+                                re.MULTILINE))
+    assert documented == {(call.permission, client(call), operation(call)) for call in MANIFEST.calls}
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_calls_run_on_the_context_max_workers(aws, workers):
+    """The pool has the scan context's max_workers ([[aws]] max_workers, else [scan]); nothing else sets it."""
+    connector = aws.connector(context=ScanContext(max_workers=workers), regions=["eu-west-1", "eu-central-1"])
+    threads: set[str] = set()
+    connector.session.events.register("before-call", lambda **_: threads.add(threading.current_thread().name))
+    list(connector.collect())
+    assert len({name for name in threads if name.startswith("aws_")}) == workers

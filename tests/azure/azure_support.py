@@ -1,6 +1,6 @@
 """Helpers for the Azure connector tests: the golden estate and a scan of it over real HTTP.
 
-Each scan starts the fake ARM + Resource Graph server (tests/fakes/arm.py) on 127.0.0.1 and runs
+Each scan starts the fake ARM + Resource Graph server (scanner/demo/emulators/arm.py) on 127.0.0.1 and runs
 the real connector against it with the documented config: ``arm_endpoint`` and a ``token``
 credential read from an environment variable.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inventory.rows import Account, Collection, Resource, SecurityService, Setting
-from tests.fakes.arm import ArmFake
+from scanner.demo.emulators.arm import ArmFake
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("golden_estate.json")

@@ -6,6 +6,7 @@ from azure_support import TOKEN_ENV, ArmFake, Scan, golden
 from connectors.azure.collect import AzureConnector
 from connectors.azure.config import AzureConfig
 from connectors.base import ScanContext
+from tests.declared import assert_declared
 
 
 @pytest.fixture
@@ -28,7 +29,8 @@ def scan(monkeypatch):
         fakes.append(fake)
         cfg = AzureConfig(name="bz-azure", tenant_id=estate["tenant_id"], credential="token", token_env=TOKEN_ENV,
                           arm_endpoint=fake.url, **config)
-        return Scan(fake, list(AzureConnector(cfg, ScanContext(max_workers=4), **(pipeline or {})).collect()))
+        rows = list(AzureConnector(cfg, ScanContext(max_workers=4), **(pipeline or {})).collect())
+        return Scan(fake, assert_declared("azure", rows))
 
     yield run
     for fake in fakes:

@@ -156,7 +156,7 @@ def test_missing_tde_is_an_error_not_a_pass(scan, estate):
     assert encryption_of(result, "dossiers") == (True, None, None, None)
     [error] = result.errors
     assert (error.area, error.account_id, error.call) == (
-        "inventory", sub_id(estate, "bz-prod"), "Microsoft.Sql/servers/databases/transparentDataEncryption/read")
+        "inventory", sub_id(estate, "bz-prod"), "sql:GetTransparentDataEncryption")
     assert "404" in error.error
 
 

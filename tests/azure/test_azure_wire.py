@@ -6,9 +6,8 @@ import re
 import pytest
 from azure_support import ROOT, golden, sub_id
 
-from connectors.azure import collect
+from connectors.azure import MANIFEST
 from connectors.azure.clients import AllowLoopbackHttp, AzureClients
-from connectors.azure.collect import AzureConnector
 
 
 def snapshot(result) -> dict:
@@ -73,7 +72,7 @@ def test_resource_graph_failure_is_recorded_per_subscription(scan, estate):
     result = scan(estate, pipeline={"retry_total": 0})
     subs = {s["subscription_id"] for s in estate["subscriptions"]}
     assert {(e.account_id, e.area, e.call) for e in result.errors} == {
-        (s, "inventory", collect.QUERY_GRAPH) for s in subs}
+        (s, "inventory", "resourcegraph:Resources") for s in subs}
     assert set(result.accounts) == subs  # placement unknown: still scanned, parent unknown
     assert all(a.parent_id is None for a in result.accounts.values())
     assert not any(r.type == "microsoft.resources/subscriptions/resourcegroups" for r in result.resources.values())
@@ -88,15 +87,15 @@ def test_resource_graph_quota_headers_are_respected(scan, estate):
 
 
 ACTIONS = [  # request the fake saw -> the Azure RBAC action it needs
-    (r"GET /subscriptions", collect.LIST_SUBSCRIPTIONS),
-    (r"POST /providers/Microsoft\.ResourceGraph/resources", collect.QUERY_GRAPH),
-    (r"GET /subscriptions/[^/]+/resources", collect.LIST_RESOURCES),
-    (r"GET /subscriptions/.+/databases/[^/]+/transparentDataEncryption/current", collect.READ_TDE),
-    (r"GET /subscriptions/.+/servers/[^/]+/encryptionProtector/current", collect.READ_PROTECTOR),
-    (r"GET /subscriptions/[^/]+/providers/Microsoft\.Security/pricings", collect.READ_PRICINGS),
-    (r"GET /subscriptions/[^/]+/providers/Microsoft\.Authorization/policyAssignments", collect.READ_ASSIGNMENTS),
+    (r"GET /subscriptions", "Microsoft.Resources/subscriptions/read"),
+    (r"POST /providers/Microsoft\.ResourceGraph/resources", "Microsoft.ResourceGraph/resources/read"),
+    (r"GET /subscriptions/[^/]+/resources", "Microsoft.Resources/subscriptions/resources/read"),
+    (r"GET /subscriptions/.+/databases/[^/]+/transparentDataEncryption/current", "Microsoft.Sql/servers/databases/transparentDataEncryption/read"),
+    (r"GET /subscriptions/.+/servers/[^/]+/encryptionProtector/current", "Microsoft.Sql/servers/encryptionProtector/read"),
+    (r"GET /subscriptions/[^/]+/providers/Microsoft\.Security/pricings", "Microsoft.Security/pricings/read"),
+    (r"GET /subscriptions/[^/]+/providers/Microsoft\.Authorization/policyAssignments", "Microsoft.Authorization/policyAssignments/read"),
     (r"GET (/subscriptions/[^/]+|/providers/Microsoft\.Management/managementGroups/[^/]+)?"
-     r"/providers/Microsoft\.Authorization/policySetDefinitions/[^/]+", collect.READ_POLICY_SETS),
+     r"/providers/Microsoft\.Authorization/policySetDefinitions/[^/]+", "Microsoft.Authorization/policySetDefinitions/read"),
 ]
 
 
@@ -107,9 +106,9 @@ def test_documented_permissions_match_the_calls_made(scan, estate):
         matches = {action for pattern, action in ACTIONS if re.fullmatch(pattern, f"{method} {path}")}
         assert len(matches) == 1, f"{method} {path} maps to {matches}"
         used |= matches
-    assert used == set(AzureConnector.permissions)
-    assert all(action.endswith("/read") for action in AzureConnector.permissions)
-    assert {c.call for c in result.collections} <= set(AzureConnector.permissions)
+    assert used == set(MANIFEST.permissions)
+    assert all(action.endswith("/read") for action in MANIFEST.permissions)
+    assert {c.call for c in result.collections} <= {c.call for c in MANIFEST.calls}
 
 
 def test_https_check_is_lifted_only_for_loopback_http():

@@ -14,7 +14,8 @@ from connectors.base import ScanContext
 from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
 from inventory.rows import Account, Collection, Resource, SecurityService, Setting
-from tests.fakes.cloudasset import FakeCloudAsset
+from scanner.demo.emulators.cloudasset import FakeCloudAsset
+from tests.declared import assert_declared
 from tests.gcp.gcp_estate import ORG, golden_estate
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GCP_TOKEN"
@@ -69,5 +70,5 @@ def config(fake, monkeypatch):
 def scan(config):
     def run(scope: str = ORG, context: ScanContext | None = None) -> Rows:
         connector = GcpConnector(config(scope), context or ScanContext(), retry_initial=0.01)
-        return Rows(list(connector.collect()))
+        return Rows(assert_declared("gcp", list(connector.collect())))
     return run

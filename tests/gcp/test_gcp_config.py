@@ -11,13 +11,13 @@ from google.oauth2 import service_account
 from pydantic import ValidationError
 
 from connectors.base import ScanContext
-from connectors.gcp import normalise
+from connectors.gcp import MANIFEST, normalise
 from connectors.gcp.collect import GcpConnector
 from connectors.gcp.config import GcpConfig
 from connectors.gcp.credentials import build_credentials
 from inventory.errors import UserError
 from inventory.rows import Resource
-from tests.fakes.cloudasset import FakeCloudAsset
+from scanner.demo.emulators.cloudasset import FakeCloudAsset
 
 ROOT = Path(__file__).resolve().parents[2]
 # What Google documents each REST method of the fake to need (Cloud Asset / Org Policy access control).
@@ -28,7 +28,7 @@ DOCUMENTED = {"search": "cloudasset.assets.searchAllResources", "list": "cloudas
 def test_permissions_match_the_calls_made_and_the_readme(scan, fake):
     scan()
     used = {DOCUMENTED[kind] for kind, _, _ in fake.requests} | {"serviceusage.services.use"}
-    assert set(GcpConnector.permissions) == used
+    assert set(MANIFEST.permissions) == used
     readme = (ROOT / "connectors/gcp/README.md").read_text(encoding="utf-8")
     section = readme.split("## Permissions", 1)[1].split("\n## ", 1)[0]
     assert set(re.findall(r"^\| `roles/[^|]*\| `([a-z]+\.[a-zA-Z.]+)` \|", section, re.M)) == used

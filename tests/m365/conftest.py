@@ -17,7 +17,8 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Collection, RegisterMailbox, RegisterTeam
-from tests.fakes.graph import GraphFake
+from scanner.demo.emulators.graph import GraphFake
+from tests.declared import assert_declared
 from tests.m365.tenants import TENANT
 from tests.support import SCAN_DATE, new_inventory, store
 
@@ -59,7 +60,7 @@ def scan(tmp_path, monkeypatch):
         with GraphFake(tenant) as fake:
             cfg = M365Config(name="jenv", tenant_id=TENANT, credential="token", token_env=TOKEN_ENV,
                              graph_endpoint=fake.url, exchange_endpoint=fake.url, **config)
-            rows = list(M365Connector(cfg, context or ScanContext(), max_retry_wait=0.2).collect())
+            rows = assert_declared("m365", list(M365Connector(cfg, context or ScanContext(), max_retry_wait=0.2).collect()))
         folder = tmp_path / str(next(counter))
         folder.mkdir()
         engine, scan_id = new_inventory(folder)

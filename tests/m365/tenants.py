@@ -1,4 +1,4 @@
-"""Golden tenants for the M365 tests, as the fake Graph serves them (tests/fakes/graph.py format).
+"""Golden tenants for the M365 tests, as the fake Graph serves them (scanner/demo/emulators/graph.py format).
 
 * ``jenv_compliant()``: the JenV target state. Directory sync and a classic hybrid certificate on
   the Exchange Online service principal, every mailbox on-premises, group creation disabled, no

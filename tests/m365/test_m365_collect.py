@@ -1,12 +1,13 @@
 """The M365 connector against the fake Graph: rows, paging, throttling, 403 per area, permissions."""
 
+import re
 import time
 
 import pytest
 from pydantic import ValidationError
 
 from connectors.base import ScanContext
-from connectors.m365.calls import CALLS, EXO_CALLS
+from connectors.m365 import MANIFEST
 from connectors.m365.collect import M365Connector
 from connectors.m365.config import M365Config
 from connectors.m365.rows import M365Channel, M365Drive, M365Mailbox, M365Site, M365Team, M365Tenant, M365User
@@ -85,16 +86,16 @@ def test_wait_beyond_sdk_cutoff_is_honoured(scan):
 def test_throttle_past_deadline_is_recorded(scan):
     s = scan(jenv_compliant() | {"throttle": {"groupSettings": 1}, "retry_after": 400},
              context=ScanContext(deadline=time.monotonic() + 60))
-    failure = s.failed()["graph:GET /groupSettings"]
+    failure = s.failed()["graph:ListGroupSettings"]
     assert "429" in failure.error and failure.area == "m365.settings"
 
 
 @pytest.mark.parametrize("route, call, area, permission", [
-    ("channels", "graph:GET /teams/{id}/channels", "m365.teams", "Channel.ReadBasic.All"),
-    ("mailboxSettings", "graph:GET /users/{id}/mailboxSettings", "m365.mailboxes", "MailboxSettings.Read"),
-    ("getOneDriveUsageAccountDetail", "graph:getOneDriveUsageAccountDetail", "m365.onedrive", "Reports.Read.All"),
-    ("groupSettings", "graph:GET /groupSettings", "m365.settings", "GroupSettings.Read.All"),
-    ("organization", "graph:GET /organization", "accounts", "Organization.Read.All"),
+    ("channels", "graph:ListChannels", "m365.teams", "Channel.ReadBasic.All"),
+    ("mailboxSettings", "graph:GetMailboxSettings", "m365.mailboxes", "MailboxSettings.Read"),
+    ("getOneDriveUsageAccountDetail", "graph:GetOneDriveUsageAccountDetail", "m365.onedrive", "Reports.Read.All"),
+    ("groupSettings", "graph:ListGroupSettings", "m365.settings", "GroupSettings.Read.All"),
+    ("organization", "graph:ListOrganization", "accounts", "Organization.Read.All"),
 ])
 def test_forbidden_area_is_recorded_and_the_rest_goes_on(scan, route, call, area, permission):
     s = scan(teams_and_files() | {"forbidden": [route]})
@@ -108,18 +109,50 @@ def test_forbidden_area_is_recorded_and_the_rest_goes_on(scan, route, call, area
 
 def test_forbidden_users_skips_mailbox_probes(scan):
     s = scan(jenv_compliant() | {"forbidden": ["users"]})
-    assert set(s.failed()) == {"graph:GET /users", "graph:GET /users/{id}/mailboxSettings"}
-    assert s.failed()["graph:GET /users/{id}/mailboxSettings"].area == "m365.mailboxes"
+    assert set(s.failed()) == {"graph:ListUsers", "graph:GetMailboxSettings"}
+    assert s.failed()["graph:GetMailboxSettings"].area == "m365.mailboxes"
 
 
-def test_documented_permissions_match_the_calls(scan):
+# Request the fake Graph saw -> its call and the least-privileged application permission Microsoft documents for it.
+REPORTS = r"GET /(v1\.0/reports|download)/{}\b.*"
+GRAPH_REQUESTS = [
+    (r"GET /v1\.0/organization(\?.*)?", "graph:ListOrganization", "Organization.Read.All"),
+    (r"GET /v1\.0/users(\?.*)?", "graph:ListUsers", "User.Read.All"),
+    (r"GET /v1\.0/users/[^/?]+/mailboxSettings(\?.*)?", "graph:GetMailboxSettings", "MailboxSettings.Read"),
+    (r"GET /v1\.0/groupSettings(\?.*)?", "graph:ListGroupSettings", "GroupSettings.Read.All"),
+    (r"GET /v1\.0/teamwork(\?.*)?", "graph:GetTeamwork", "Teamwork.Read.All"),
+    (r"GET /v1\.0/groups\?.*", "graph:ListGroups", "GroupMember.Read.All"),
+    (r"GET /v1\.0/teams/[^/?]+/channels(\?.*)?", "graph:ListChannels", "Channel.ReadBasic.All"),
+    (r"GET /v1\.0/teams/[^/?]+/channels/[^/?]+/filesFolder(\?.*)?", "graph:GetFilesFolder", "Files.Read.All"),
+    (r"GET /v1\.0/groups/[^/?]+/drive(\?.*)?", "graph:GetDrive", "Files.Read.All"),
+    (r"GET /v1\.0/sites/getAllSites.*", "graph:GetAllSites", "Sites.Read.All"),
+    (r"GET /v1\.0/admin/sharepoint/settings(\?.*)?", "graph:GetSharepointSettings", "SharePointTenantSettings.Read.All"),
+    (r"GET /v1\.0/admin/reportSettings(\?.*)?", "graph:GetAdminReportSettings", "ReportSettings.Read.All"),
+    (r"GET /v1\.0/servicePrincipals\?.*", "graph:ListServicePrincipals", "Application.Read.All"),
+    *((REPORTS.format(name), f"graph:{name[0].upper()}{name[1:]}", "Reports.Read.All") for name in (
+        "getSharePointSiteUsageDetail", "getOneDriveUsageAccountDetail", "getMailboxUsageDetail",
+        "getTeamsUserActivityUserDetail", "getM365AppUserDetail")),
+]
+
+
+def test_requests_sent_are_the_declared_calls_with_the_documented_permissions(scan):
     tenant = teams_and_files() | {"exchangeAdmin": {"Get-OnPremisesOrganization": [{"Identity": "On-Premises Organization",
                                                                                        "HybridDomains": ["jenv.example.nl"]}]}}
     s = scan(tenant, exchange_admin_api=True)
-    assert {c.call for c in s.of(Collection)} == set(CALLS) | set(EXO_CALLS)
-    assert set(M365Connector.permissions) == {c.permission for c in CALLS.values()}
+    sent, invoked = set(), 0
+    for method, path in s.requests:
+        if (method, path) == ("POST", f"/adminapi/beta/{TENANT}/InvokeCommand"):
+            invoked += 1
+            continue
+        matches = {(call, permission) for pattern, call, permission in GRAPH_REQUESTS
+                   if re.fullmatch(pattern, f"{method} {path}")}
+        assert len(matches) == 1, f"{method} {path} maps to {matches}"
+        sent |= matches
+    assert sent == {(c.call, c.permission) for c in MANIFEST.calls if c.call.startswith("graph:")}
+    exo = {(c.call, c.permission) for c in MANIFEST.calls if c.call.startswith("exo:")}
+    assert invoked == len(exo) == 3
+    assert {(c.call, c.permission) for c in s.of(Collection)} == {(c.call, c.permission) for c in MANIFEST.calls}
     assert s.one(M365Tenant).onprem_organizations == 1
-    assert any(p.startswith(f"/adminapi/beta/{TENANT}/InvokeCommand") for _, p in s.requests)
 
 
 def test_concealed_report_names_are_read(scan):

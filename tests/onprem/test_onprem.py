@@ -14,7 +14,8 @@ from findings.engine import Params, run_check
 from findings.facts import derive_facts
 from findings.packs import load_checks
 from inventory.rows import Account, Collection
-from tests.fakes.onprem import OnpremFake
+from scanner.demo.emulators.onprem import OnpremFake, OnpremHandler
+from tests.declared import assert_declared
 from tests.support import SCAN_DATE, new_inventory, store
 
 
@@ -40,7 +41,7 @@ def test_unknown_build_is_not_guessed():
 
 def collect(tmp_path, exchange=(), sharepoint=(), **config):
     cfg = OnpremConfig(name="datacentrum", exchange_urls=list(exchange), sharepoint_urls=list(sharepoint), **config)
-    rows = list(OnpremConnector(cfg, ScanContext()).collect())
+    rows = assert_declared("onprem", list(OnpremConnector(cfg, ScanContext()).collect()))
     engine, scan_id = new_inventory(tmp_path)
     store(engine, scan_id, rows)
     derive_facts(engine, scan_id, "classification")
@@ -102,16 +103,36 @@ def test_unreachable_endpoint_is_a_recorded_error(tmp_path):
     assert check("onprem_exchange_version") == []
 
 
-def test_tls_is_verified_by_default(tmp_path):
-    """https against a server that does not speak TLS fails and is recorded, not skipped."""
-    with OnpremFake("exchange", "15.2.2562.17") as fake:
-        url = fake.url.replace("http://", "https://")
-        rows, _ = collect(tmp_path, exchange=[url], timeout_seconds=2)
-    (record,) = [r for r in rows if isinstance(r, Collection)]
-    assert not record.ok
-
-
 def test_plain_http_refused_for_remote_hosts(tmp_path):
     rows, _ = collect(tmp_path, sharepoint=["http://sharepoint.jenv.example.nl/"])
     (record,) = [r for r in rows if isinstance(r, Collection)]
     assert not record.ok and "loopback" in record.error and record.area == "onprem.sharepoint"
+
+
+class Recording(OnpremHandler):
+    """The fake's handler, also noting each request's method, path and header names (any method is answered)."""
+
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = OnpremHandler.do_GET
+
+    def serve(self) -> None:
+        self.fake.seen.append((self.command, self.path, {name.lower() for name in self.headers}))
+        super().serve()
+
+
+def recording(fake: OnpremFake) -> OnpremFake:
+    fake.seen = []
+    fake.server.RequestHandlerClass = Recording
+    return fake
+
+
+def test_only_anonymous_gets_of_the_configured_urls(tmp_path):
+    """The connector's permission: none. It sends no credentials and only GETs the URLs (and same-host redirects)."""
+    with (recording(OnpremFake("exchange", "15.2.2562.17", owa_header_on_redirect=False)) as exchange,
+          recording(OnpremFake("sharepoint", "16.0.0.14326")) as sharepoint):
+        rows, _ = collect(tmp_path, exchange=[exchange.url], sharepoint=[sharepoint.url])
+    assert [path for _, path, _ in exchange.seen] == ["/owa/", "/owa/auth/logon.aspx?replaceCurrent=1&url=%2fowa%2f"]
+    assert [path for _, path, _ in sharepoint.seen] == ["/"]
+    for method, _, headers in exchange.seen + sharepoint.seen:
+        assert method == "GET"
+        assert not headers & {"authorization", "proxy-authorization", "cookie"}
+    assert all(c.ok for c in rows if isinstance(c, Collection))

@@ -22,6 +22,7 @@ from inventory.tables import (
     Resource,
     Scan,
 )
+from tests.support import database_url
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 IMG_TAG = '"><img src=x onerror=alert(1)>'
@@ -57,7 +58,7 @@ def _resource(scan_id, provider, account, uid, rtype, name, region, tags):
 
 @pytest.fixture
 def inventory(tmp_path) -> Inventory:
-    engine = connect(f"sqlite:///{tmp_path / 'inventory.db'}")
+    engine = connect(database_url(tmp_path))
     SQLModel.metadata.create_all(engine)
     with Session(engine, expire_on_commit=False) as s:
         scan = Scan(started_at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC), finished_at=datetime(2026, 11, 24, 8, 5, tzinfo=UTC),

@@ -18,7 +18,7 @@ The estate is camelCase JSON as the API returns it::
      "assets": [Asset, ...],                          # with "ancestors": ["projects/NUMBER", ...]
      "effectivePolicies": {"projects/ID": Policy}}
 
-Standalone (for the demo): ``python -m tests.fakes.cloudasset scanner/demo/gcp_estate.json --port 8766``.
+Standalone (for the demo): ``python -m scanner.demo.emulators.cloudasset scanner/demo/gcp_estate.json --port 8766``.
 """
 
 import re
@@ -26,7 +26,7 @@ import threading
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.server import FakeHandler, FakeServer, serve_main
+from scanner.demo.emulators.server import FakeHandler, FakeServer, serve_main
 
 PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project"
 SEARCH = re.compile(r"^/v1/((?:organizations|folders|projects)/[^/:]+):searchAllResources$")

@@ -1,16 +1,21 @@
 """What the fake servers share: the HTTP server on 127.0.0.1, a request handler base and a main().
 
 A fake subclasses ``FakeServer`` (its state and answers) and ``FakeHandler`` (how a request becomes
-an answer, in ``serve()``); the handler reaches its fake as ``self.fake``.
+an answer, in ``serve()``); the handler reaches its fake as ``self.fake``. Requests and crashes
+go to the ``scanner.demo.emulators`` logger, never straight to the terminal.
 """
 
 import argparse
 import json
+import logging
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
+
+log = logging.getLogger("scanner.demo.emulators")
 
 
 class FakeHandler(BaseHTTPRequestHandler):
@@ -49,17 +54,29 @@ class FakeHandler(BaseHTTPRequestHandler):
         data = json.dumps(body).encode()
         self.send(status, {"Content-Type": self.json_type, "Content-Length": str(len(data))} | (headers or {}), data)
 
-    def log_message(self, *args) -> None:
-        pass
+    def log_message(self, format: str, *args) -> None:
+        log.info("%s %s", type(self.server.fake).__name__, format % args)
+
+
+class QuietServer(ThreadingHTTPServer):
+    """Logs a crashed request instead of printing its traceback on stderr."""
+
+    def handle_error(self, request, client_address) -> None:
+        log.exception("%s: request from %s failed", type(self.fake).__name__, client_address)
 
 
 class FakeServer:
-    """A ThreadingHTTPServer on 127.0.0.1 (port 0 = a free one) with ``url``; start()/stop() or ``with``."""
+    """A ThreadingHTTPServer on 127.0.0.1 (port 0 = a free one) with ``url``; start()/stop() or ``with``.
 
-    def __init__(self, handler: type[FakeHandler], port: int = 0):
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    With ``tls`` (a server-side SSL context) it speaks HTTPS and ``url`` starts with https://.
+    """
+
+    def __init__(self, handler: type[FakeHandler], port: int = 0, tls: ssl.SSLContext | None = None):
+        self.server = QuietServer(("127.0.0.1", port), handler)
         self.server.fake = self
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
 
     def start(self) -> Self:
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()

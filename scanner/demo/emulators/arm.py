@@ -2,11 +2,12 @@
 
 It speaks the documented wire format of the calls the Azure connector makes: ARM list paging
 with absolute ``nextLink`` URLs, Resource Graph ``$skipToken`` paging with pages shorter than
-``$top`` and lower-case types, the ``x-ms-user-quota-*`` headers (a request past the quota gets
-429), ARM error bodies, 403 for a subscription marked ``forbidden`` (Resource Graph silently
-leaves such a subscription out, as the real service does) and 429 + ``Retry-After`` for routes
-named in ``throttle``. Requests without a bearer token get 401. Every request is logged in
-``requests``.
+``$top`` and lower-case types, queries (``Table | project ... | order by ...``) that return only
+the projected columns and answer an unknown column with Resource Graph's 400 body, the
+``x-ms-user-quota-*`` headers (a request past the quota gets 429), ARM error bodies, 403 for a
+subscription marked ``forbidden`` (Resource Graph silently leaves such a subscription out, as the
+real service does) and 429 + ``Retry-After`` for routes named in ``throttle``. Requests without a
+bearer token get 401. Every request is logged in ``requests``.
 
 Estate (JSON): ``tenant_id``; ``subscriptions``: [{subscription_id, display_name, state,
 management_groups (names, nearest first), forbidden, resource_groups: [{name, location, tags}],
@@ -16,7 +17,7 @@ pricings: [{name, pricingTier, ...}], policy_assignments: [ARM JSON]}]; ``policy
 [ARM JSON with ``id``]; optional ``page_size``, ``graph_page_size``, ``graph_quota``,
 ``graph_quota_window`` (seconds) and ``throttle`` ({route: number of 429 answers}).
 
-Standalone (for the demo): ``python -m tests.fakes.arm scanner/demo/azure_estate.json --port 8767``.
+Standalone (for the demo): ``python -m scanner.demo.emulators.arm scanner/demo/azure_estate.json --port 8767``.
 """
 
 import base64
@@ -25,10 +26,13 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.fakes.server import FakeHandler, FakeServer, serve_main
+from scanner.demo.emulators.server import FakeHandler, FakeServer, serve_main
 
+COLUMNS = ("id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku",
+           "plan", "properties", "tags", "identity", "zones", "extendedLocation")  # of Resources and ResourceContainers
 HIDDEN = ("createdTime", "transparentDataEncryption", "encryptionProtector")
 ROUTES = [  # (route name, method, path pattern); first match wins
     ("subscriptions", "GET", r"/subscriptions"),
@@ -161,11 +165,11 @@ class ArmFake(FakeServer):
             return _error(429, "RateLimiting", "Please provide below info when asking for support",
                           {"Retry-After": str(wait), "x-ms-user-quota-remaining": "0",
                            "x-ms-user-quota-resets-after": _hms(wait)})
-        table = body.get("query", "").strip().split("|")[0].strip().lower()
-        rows = {"resources": self._graph_resources, "resourcecontainers": self._graph_containers}.get(table)
-        if rows is None:
-            return _error(400, "BadRequest", f"unsupported table {table!r}")
-        rows = sorted(rows(self._graph_scope(body)), key=lambda r: r["id"].lower())
+        scope = self._graph_scope(body)
+        rows = run_query(body.get("query", ""), {"resources": lambda: self._graph_resources(scope),
+                                                 "resourcecontainers": lambda: self._graph_containers(scope)})
+        if isinstance(rows, str):
+            return _query_error(rows)
         options = body.get("options") or {}
         top = min(int(options.get("$top") or 100), 1000)
         start = int(base64.b64decode(options["$skipToken"]).decode()) if options.get("$skipToken") else 0
@@ -233,6 +237,44 @@ class ArmFake(FakeServer):
 
     def _seconds_to_reset(self) -> int:
         return max(1, math.ceil(self._window() - (time.monotonic() - self._window_start)))
+
+
+def run_query(query: str, tables: dict[str, Callable[[], list[dict]]]) -> list[dict] | str:
+    """The rows of a ``Table | project a, b | order by a asc`` query, or the error ARG would give.
+
+    As in Resource Graph, a row holds only the projected columns, and naming a column that does not
+    exist (in the table, or after ``project``) is an error.
+    """
+    table, *stages = (part.strip() for part in query.split("|"))
+    if table.lower() not in tables:
+        return f"Failed to resolve table or column expression named '{table}'"
+    rows, columns = tables[table.lower()](), COLUMNS
+    for stage in stages:
+        operator, _, argument = stage.partition(" ")
+        if operator == "project":
+            named = [column.strip() for column in argument.split(",")]
+        elif operator == "order" and (order := re.fullmatch(r"by\s+(\w+)(?:\s+(asc|desc))?", argument.strip())):
+            named = [order[1]]
+        else:
+            return f"this fake runs only 'project' and 'order by', not {stage!r}"
+        if unknown := next((column for column in named if column not in columns), None):
+            return f"'{operator}' operator: Failed to resolve scalar expression named '{unknown}'"
+        if operator == "project":
+            columns = tuple(named)
+        else:
+            rows = sorted(rows, key=lambda row: str(row.get(order[1])).lower(), reverse=order[2] == "desc")
+    return [{column: row.get(column) for column in columns} for row in rows]
+
+
+def _query_error(detail: str) -> tuple[int, dict, dict]:
+    """Resource Graph's answer to a query it cannot run."""
+    return 400, {}, {"error": {
+        "code": "BadRequest",
+        "message": "Please provide below info when asking for support: timestamp = 2026-11-26T09:00:00.0000000Z, "
+                   "correlationId = 00000000-0000-0000-0000-000000000000.",
+        "details": [{"code": "InvalidQuery", "message": "Query is invalid. Please refer to the documentation for the "
+                     "Azure Resource Graph service and fix the error before retrying."},
+                    {"code": "Default", "message": detail}]}}
 
 
 def _hms(seconds: int) -> str:

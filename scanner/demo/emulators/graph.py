@@ -1,11 +1,13 @@
 """A fake Microsoft Graph (v1.0) plus the Exchange Online admin endpoint, serving a tenant described as data.
 
 Wire format as in Microsoft's API reference: collections as ``{"value": [...]}`` with absolute
-``@odata.nextLink`` URLs (``$skiptoken``), ``$select`` honoured (users without ``$select`` get
-only the default properties, as on real Graph), single objects returned as the object itself,
-usage reports as a 302 to a CSV download on the same server, ODataError bodies
-(``{"error": {"code", "message", "innerError"}}``), 401 without a bearer token, 403 for routes
-listed in ``forbidden``, 429 + ``Retry-After`` for routes listed in ``throttle``.
+``@odata.nextLink`` URLs (``$skiptoken``), ``$select`` honoured on collections and single objects
+(users without ``$select`` get only the default properties, as on real Graph; a property the
+entity type does not have, by the SDK's models of Graph's metadata, gets Graph's 400 "Could not
+find a property named ..."), single objects returned as the object itself, usage reports as a
+302 to a CSV download on the same server, ODataError bodies (``{"error": {"code", "message",
+"innerError"}}``), 401 without a bearer token, 403 for routes listed in ``forbidden``, 429 +
+``Retry-After`` for routes listed in ``throttle``.
 
 Tenant (JSON): ``tenant_id``; ``organization`` (Graph organization); ``reportSettings``;
 ``teamwork``; ``groupSettings`` (list); ``sharepointSettings``; ``users`` (Graph users; a
@@ -21,7 +23,7 @@ filesFolder, groupDrive, sites, sharepointSettings, reportSettings, servicePrinc
 download, exo.
 
 Standalone (for the demo; use the URL as both graph_endpoint and exchange_endpoint):
-``python -m tests.fakes.graph scanner/demo/m365_tenant.json [--port N]``.
+``python -m scanner.demo.emulators.graph scanner/demo/m365_tenant.json [--port N]``.
 """
 
 import copy
@@ -30,9 +32,23 @@ import io
 import json
 import re
 import threading
+from functools import cache
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from tests.fakes.server import FakeHandler, FakeServer, serve_main
+from msgraph.generated.models.admin_report_settings import AdminReportSettings
+from msgraph.generated.models.channel import Channel
+from msgraph.generated.models.drive import Drive
+from msgraph.generated.models.drive_item import DriveItem
+from msgraph.generated.models.group import Group
+from msgraph.generated.models.group_setting import GroupSetting
+from msgraph.generated.models.organization import Organization
+from msgraph.generated.models.service_principal import ServicePrincipal
+from msgraph.generated.models.sharepoint_settings import SharepointSettings
+from msgraph.generated.models.site import Site
+from msgraph.generated.models.teamwork import Teamwork
+from msgraph.generated.models.user import User
+
+from scanner.demo.emulators.server import FakeHandler, FakeServer, serve_main
 
 INTERNAL = ("mailboxSettings", "mailbox404", "channels", "drive", "filesFolder")
 USER_DEFAULT = ("id", "displayName", "mail", "userPrincipalName", "givenName", "surname", "jobTitle",
@@ -55,6 +71,35 @@ ROUTES = [
     ("download", "GET", r"/download/(?P<report>\w+)\.csv"),
     ("exo", "POST", r"/adminapi/beta/(?P<tenant>[^/]+)/InvokeCommand"),
 ]
+
+
+TYPES = {"organization": Organization, "users": User, "groupSettings": GroupSetting, "teamwork": Teamwork,
+         "groups": Group, "channels": Channel, "filesFolder": DriveItem, "groupDrive": Drive, "sites": Site,
+         "sharepointSettings": SharepointSettings, "reportSettings": AdminReportSettings,
+         "servicePrincipals": ServicePrincipal}  # the entity type each route answers with
+
+
+@cache
+def properties(model: type) -> frozenset[str]:
+    """The properties of a Graph type, as the SDK (generated from Graph's metadata) reads them."""
+    return frozenset(model().get_field_deserializers()) - {"@odata.type"}
+
+
+def type_name(model: type) -> str:
+    return "microsoft.graph." + model.__name__[0].lower() + model.__name__[1:]
+
+
+def unknown_select(route: str, query: dict) -> tuple[int, dict, dict] | None:
+    """Graph's 400 for a ``$select`` naming a property the route's entity type lacks; None when all exist."""
+    if not query.get("$select"):
+        return None
+    if route not in TYPES:
+        return odata_error(400, "BadRequest", f"this fake serves no $select on {route}")
+    model = TYPES[route]
+    unknown = next((name for name in query["$select"].split(",") if name not in properties(model)), None)
+    if unknown is None:
+        return None
+    return odata_error(400, "BadRequest", f"Could not find a property named '{unknown}' on type '{type_name(model)}'.")
 
 
 def odata_error(status: int, code: str, message: str, headers: dict | None = None) -> tuple[int, dict, dict]:
@@ -97,6 +142,8 @@ class GraphFake(FakeServer):
                 self._throttle[route] -= 1
                 retry = str(self.tenant.get("retry_after", 1))
                 return odata_error(429, "TooManyRequests", "Too many requests.", {"Retry-After": retry})
+        if refused := unknown_select(route, query):
+            return refused
         return getattr(self, f"_{route}")(path, query, body or {}, **args)
 
     def _page(self, items: list, path: str, query: dict, default: tuple[str, ...] | None = None):
@@ -109,10 +156,10 @@ class GraphFake(FakeServer):
             body["@odata.nextLink"] = f"{self.url}{path}?{urlencode(params, quote_via=quote)}"
         return 200, {}, body
 
-    def _one(self, item: dict | None, what: str):
+    def _one(self, item: dict | None, what: str, query: dict):
         if item is None:
             return odata_error(404, "itemNotFound", f"The requested {what} was not found.")
-        return 200, {}, strip(item)
+        return 200, {}, select(item, query)
 
     def _find(self, items: list, item_id: str) -> dict | None:
         return next((i for i in items if i.get("id") == item_id), None)
@@ -136,7 +183,7 @@ class GraphFake(FakeServer):
         return self._page(self.tenant.get("groupSettings", []), path, query)
 
     def _teamwork(self, path, query, body):
-        return self._one(self.tenant.get("teamwork", {"id": "teamwork", "isTeamsEnabled": True}), "teamwork")
+        return self._one(self.tenant.get("teamwork", {"id": "teamwork", "isTeamsEnabled": True}), "teamwork", query)
 
     def _groups(self, path, query, body):
         groups = self.tenant.get("groups", [])
@@ -156,20 +203,20 @@ class GraphFake(FakeServer):
 
     def _filesFolder(self, path, query, body, team, channel):
         found = self._find((self._team(team) or {}).get("channels", []), channel)
-        return self._one(found and found.get("filesFolder"), "filesFolder")
+        return self._one(found and found.get("filesFolder"), "filesFolder", query)
 
     def _groupDrive(self, path, query, body, group):
         found = self._find(self.tenant.get("groups", []), group)
-        return self._one(found and found.get("drive"), "drive")
+        return self._one(found and found.get("drive"), "drive", query)
 
     def _sites(self, path, query, body):
         return self._page(self.tenant.get("sites", []), path, query)
 
     def _sharepointSettings(self, path, query, body):
-        return self._one(self.tenant.get("sharepointSettings"), "sharepointSettings")
+        return self._one(self.tenant.get("sharepointSettings"), "sharepointSettings", query)
 
     def _reportSettings(self, path, query, body):
-        return self._one(self.tenant.get("reportSettings", {"displayConcealedNames": False}), "reportSettings")
+        return self._one(self.tenant.get("reportSettings", {"displayConcealedNames": False}), "reportSettings", query)
 
     def _servicePrincipals(self, path, query, body):
         items, flt = self.tenant.get("servicePrincipals", []), query.get("$filter", "")

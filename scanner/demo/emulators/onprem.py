@@ -3,21 +3,24 @@
 Exchange: ``GET /owa/`` answers 302 to ``/owa/auth/logon.aspx`` and both answers carry
 ``X-OWA-Version`` (set ``owa_header_on_redirect=False`` to send it only on the logon page).
 SharePoint: every path answers 401 with ``MicrosoftSharePointTeamServices: 16.0.0.<build>``.
-A ``None`` version sends no header. Plain http on 127.0.0.1 (loopback is allowed without TLS).
+A ``None`` version sends no header. Plain http on 127.0.0.1 (loopback is allowed without TLS), or
+HTTPS with ``tls`` (a server-side SSL context, e.g. with a self-signed certificate).
 
-Standalone: ``python -m tests.fakes.onprem --exchange 15.2.2562.17 --sharepoint 16.0.0.14326``
+Standalone: ``python -m scanner.demo.emulators.onprem --exchange 15.2.2562.17 --sharepoint 16.0.0.14326``
 """
 
 import argparse
+import ssl
 
-from tests.fakes.server import FakeHandler, FakeServer, serve
+from scanner.demo.emulators.server import FakeHandler, FakeServer, serve
 
 
 class OnpremFake(FakeServer):
-    def __init__(self, kind: str, version: str | None, owa_header_on_redirect: bool = True, port: int = 0):
+    def __init__(self, kind: str, version: str | None, owa_header_on_redirect: bool = True, port: int = 0,
+                 tls: ssl.SSLContext | None = None):
         self.kind, self.version, self.on_redirect = kind, version, owa_header_on_redirect
         self.requests: list[str] = []
-        super().__init__(OnpremHandler, port)
+        super().__init__(OnpremHandler, port, tls)
         self.url += "/owa/" if kind == "exchange" else "/"
 
     def answer(self, path: str) -> tuple[int, dict]:
