@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, text
 
 from findings.packs import Check, Control, Pack, load_checks, parameters
-from inventory.db import Writer, set_finding_keys
+from inventory.db import Writer, finding_key, set_finding_keys
 from inventory.rows import CheckSource, Finding, PackControl
 from inventory.vocabulary import STATUSES
 from policies import ROOT
@@ -70,6 +70,10 @@ def run_check(engine: Engine, check: Check, params: Params, control_id: str | No
             yield row
 
 
+KEY = finding_key("cast(:control_id as varchar)", "cast(:check_id as varchar)", "q.provider", "q.account_id",
+                  "cast(q.resource_id as integer)")
+
+
 def _evidence(dialect: str, columns: list[str]) -> str:
     """SQL building the evidence JSON object from the check's extra columns."""
     if not columns:
@@ -94,9 +98,9 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
     evidence = _evidence(conn.dialect.name, [c for c in columns if c not in REQUIRED_COLUMNS and c != "severity"])
     insert = text(
         "insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message,"
-        " provider, account_id, resource_id, evidence)"
+        " provider, account_id, resource_id, evidence, key)"
         f" select :scan_id, :pack, :control_id, :check_id, {status}, {status}, {severity}, {message},"
-        f" q.provider, q.account_id, cast(q.resource_id as integer), {evidence} from (\n{check.sql}\n) q")
+        f" q.provider, q.account_id, cast(q.resource_id as integer), {evidence}, {KEY} from (\n{check.sql}\n) q")
     names = {"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id}
     conn.execute(insert, binds | names | {"severity": control.severity, "guidance": guidance})
     if conn.execute(OUTSIDE_CONTRACT, names).first():  # reads ix_finding_scan; a table lookup only for bad rows

@@ -91,18 +91,20 @@ def connect_query(url: str, timeout: float) -> Engine:
     return engine
 
 
-# The finding key: the same for the same control, check and subject in every scan (README, "Finding key").
-# Migration 0002 fills it with this expression for the scans of earlier versions.
-FINDING_KEY = text("""
-update finding set key = control_id || '|' || coalesce(check_id, '') || '|' || coalesce(
-  (select r.provider || '|' || r.account_id || '|' || r.uid from resource r where r.id = finding.resource_id),
-  coalesce(provider, '') || '|' || coalesce(account_id, '') || '|')
-where scan_id = :scan_id
-""")
+def finding_key(control: str, check: str, provider: str, account: str, resource_id: str) -> str:
+    """SQL computing a finding's key from SQL expressions for its columns: the same for the same control,
+    check and subject in every scan (README, "Finding key"). Migration 0002 filled earlier scans alike."""
+    return (f"{control} || '|' || coalesce({check}, '') || '|' || coalesce("
+            f"(select r.provider || '|' || r.account_id || '|' || r.uid from resource r where r.id = {resource_id}), "
+            f"coalesce({provider}, '') || '|' || coalesce({account}, '') || '|')")
+
+
+FINDING_KEY = text(f"update finding set key = {finding_key('control_id', 'check_id', 'provider', 'account_id', 'finding.resource_id')}"
+                   " where scan_id = :scan_id and key is null")
 
 
 def set_finding_keys(engine: Engine, scan_id: int) -> None:
-    """Give every finding of the scan its key (after the checks and rules have written them)."""
+    """Give the scan's findings written without a key (by the rules, or without a check) their key."""
     with engine.begin() as conn:
         conn.execute(FINDING_KEY, {"scan_id": scan_id})
 

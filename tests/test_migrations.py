@@ -104,6 +104,23 @@ def test_findings_of_the_0_1_0_database_can_be_rerun_after_the_upgrade(tmp_path)
         assert rerun == found, (check_id, control_id)
 
 
+def test_an_upgrade_that_fails_changes_nothing(tmp_path):
+    """Stamp, ALTERs, the key fill and the views are one transaction: a failure half-way leaves 0.1.0 as it was."""
+    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("create trigger refuse before update on finding begin select raise(abort, 'refused'); end")
+    before = snapshot(engine)
+    with engine.connect() as conn:
+        views = set(inspect(conn).get_view_names())
+    with pytest.raises(Exception, match="refused"):
+        create_schema(engine, TABLES)
+    assert snapshot(engine) == before and len(views) >= 5
+    with engine.connect() as conn:
+        assert "alembic_version" not in inspect(conn).get_table_names()
+        assert "key" not in {c["name"] for c in inspect(conn).get_columns("finding")}
+        assert set(inspect(conn).get_view_names()) == views
+
+
 def test_a_fresh_database_gets_the_schema_of_the_baseline_plus_every_migration(tmp_path):
     """create_all (fresh databases) and the migrations (upgraded ones) must give the same schema."""
     engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
