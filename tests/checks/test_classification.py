@@ -108,7 +108,7 @@ def test_classification_special_pet_golden_passes(golden):
 
 
 @pytest.mark.parametrize("custody, expected", [("external", "pass"), ("customer", "pass"), ("provider", "fail"),
-                                               ("none", "fail"), (None, "fail")])
+                                               ("none", "fail"), (None, "error")])
 def test_classification_special_pet_key_custody(tmp_path, golden, custody, expected):
     estate = golden_estate()
     estate.resources["azure-health"].key_custody = custody
