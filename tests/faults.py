@@ -64,7 +64,7 @@ def emptied(request: Request, upstream: Upstream) -> Answer:
     return Answer(real.status, real.headers, b"")
 
 
-def HANG(request: Request, upstream: Upstream) -> None:  # noqa: N802 - a constant-like fault
+def HANG(request: Request, upstream: Upstream) -> None:
     return None
 
 
