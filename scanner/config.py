@@ -21,6 +21,8 @@ class Organisation(Strict):
 class ScanOptions(Strict):
     deadline_minutes: float = Field(default=120, gt=0, description="stop waiting for throttled APIs after this")
     max_workers: int = Field(default=8, ge=1, le=64)
+    connect_timeout_seconds: float = Field(default=10, gt=0, le=300, description="connect timeout of every API request")
+    read_timeout_seconds: float = Field(default=60, gt=0, le=3600, description="read timeout of every API request")
 
 
 class Settings(Strict):
