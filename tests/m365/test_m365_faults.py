@@ -4,12 +4,17 @@ import re
 import time
 
 import pytest
+from sqlalchemy import text
 
 from connectors.base import ScanContext
 from connectors.m365.rows import M365Site
+from connectors.registry import AREAS
+from findings.engine import Params, evaluate
+from findings.packs import load_packs
 from inventory.rows import Collection
 from tests.faults import HANG, answer, emptied
 from tests.m365.tenants import teams_and_files
+from tests.support import SCAN_DATE
 
 
 def path(pattern: str):
@@ -57,3 +62,16 @@ def test_retry_after_beyond_the_deadline_is_not_waited_for(scan):
              context=ScanContext(deadline=time.monotonic() + 30))
     assert time.monotonic() - started < 60
     assert "429" in s.failed()["graph:GetTeamwork"].error
+
+
+def test_forbidden_sites_make_location_and_characteristics_error(scan):
+    """A 403 on getAllSites drops the sites: RBC26-EEA and RBC22-CHARACTERISTICS must say error, not pass."""
+    s = scan(teams_and_files() | {"forbidden": ["sites"]})
+    evaluate(s.engine, [load_packs(AREAS)[p] for p in ("rijksbreed-2022", "rijksbreed-2026")],
+             Params(scan_id=s.scan_id, scan_date=SCAN_DATE, profile="ministry"))
+    with s.engine.connect() as conn:
+        statuses = dict(conn.execute(text(
+            "select control_id, group_concat(distinct status) from finding where scan_id = :id and resource_id is null"
+            " and control_id in ('RBC26-EEA', 'RBC22-CHARACTERISTICS') group by control_id"), {"id": s.scan_id}).all())
+    assert set(statuses) == {"RBC26-EEA", "RBC22-CHARACTERISTICS"}
+    assert all("error" in value and "pass" not in value for value in statuses.values()), statuses
