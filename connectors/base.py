@@ -32,6 +32,7 @@ class ScanContext:
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
     max_workers: int = 8  # threads (or requests in flight) per source: the source's max_workers, else [scan]
+    timeouts: tuple[float, float] = (10.0, 60.0)  # connect and read timeout of every request, seconds ([scan])
 
     def seconds_left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())

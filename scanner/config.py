@@ -25,6 +25,8 @@ class ScanOptions(StrictConfig):
     max_workers: int = Field(default=8, ge=1, le=64)
     busy_timeout_seconds: float = Field(default=60, gt=0, le=3600,
                                         description="how long a write waits for another connection's lock on a SQLite file")
+    connect_timeout_seconds: float = Field(default=10, gt=0, le=300, description="connect timeout of every API request")
+    read_timeout_seconds: float = Field(default=60, gt=0, le=3600, description="read timeout of every API request")
 
 
 def check_database(url: str) -> str:

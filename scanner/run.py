@@ -64,8 +64,10 @@ def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
 
     A source's ``max_workers`` overrides the ``[scan]`` one; every connector reads it from its context."""
     deadline = time.monotonic() + config.scan.deadline_minutes * 60
+    timeouts = (config.scan.connect_timeout_seconds, config.scan.read_timeout_seconds)
     return [(provider, source, MANIFESTS[provider].connector_class()(
-                source, ScanContext(deadline=deadline, max_workers=source.max_workers or config.scan.max_workers)))
+                source, ScanContext(deadline=deadline, max_workers=source.max_workers or config.scan.max_workers,
+                                    timeouts=timeouts)))
             for provider, source in config.sources()]
 
 

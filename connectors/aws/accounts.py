@@ -22,7 +22,7 @@ def assume(clients: Clients, scope: Scope, role_arn: str, external_id: str | Non
     params = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
     if external_id:
         params["ExternalId"] = external_id
-    creds = clients.call(ASSUME, scope, **params)["Credentials"]
+    creds = clients.call(ASSUME, scope, expect=("Credentials",), **params)["Credentials"]
     return Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
 
 
@@ -41,7 +41,7 @@ def caller(clients: Clients, config: AwsConfig, home: str) -> tuple[Scope | None
         if not outcome.ok:
             return None, {}, rows
         scope = Scope(account_id="", partition="aws", credentials=outcome.value, region=home)
-    outcome = attempt_call(IDENTITY, lambda: clients.call(IDENTITY, scope), config.name, count=lambda _: 1)
+    outcome = attempt_call(IDENTITY, lambda: clients.call(IDENTITY, scope, expect=("Account", "Arn")), config.name, count=lambda _: 1)
     rows.append(outcome.record)
     if not outcome.ok:
         return None, {}, rows

@@ -12,7 +12,8 @@ Per account it runs, on one bounded thread pool (``max_workers``):
 
 Key custody of an encrypted resource comes from the KMS key it names: ``external`` for keys with
 Origin EXTERNAL_KEY_STORE or EXTERNAL, ``provider`` for AWS managed keys (and for no key: SSE-S3,
-AWS-owned keys), ``customer`` otherwise (also for keys we cannot see, e.g. in another account).
+AWS-owned keys), ``customer`` otherwise (also for keys of another account, which we cannot see);
+unknown (None) when the KMS calls of the key's own region failed.
 Accounts whose turn comes after the scan deadline are recorded as failed, not scanned.
 
 The calls it makes and the read-only IAM actions they need are declared in ``calls.py`` (see
@@ -32,9 +33,9 @@ from connectors.base import CONNECTOR, Call, ScanContext
 from inventory.rows import Collection, Resource, Row
 
 
-def listed_rows(listing: Listing, keys: dict[str, dict], tags: dict[str, dict]) -> list:
+def listed_rows(listing: Listing, keys: dict[str, dict], tags: dict[str, dict], unobserved: set[str]) -> list:
     """A listing's Collection rows and its Resource rows."""
-    return listing.records + resources(listing, keys, tags)
+    return listing.records + resources(listing, keys, tags, unobserved)
 
 
 class AwsConnector:
@@ -45,7 +46,8 @@ class AwsConnector:
     def __init__(self, config: AwsConfig, context: ScanContext):
         self.config, self.context = config, context
         self.session = new_session(config.profile)
-        self.clients = Clients(self.session, config.endpoint_url, config.max_attempts)
+        self.clients = Clients(self.session, config.endpoint_url, config.max_attempts, context.seconds_left,
+                               context.timeouts)
         explicit = config.regions != ["*"]
         self.home = config.regions[0].lower() if explicit else (self.session.region_name or "us-east-1")
 
@@ -77,6 +79,7 @@ class AwsConnector:
         tagging = [pool.submit(inventory.tagged_resources, scope.at(r), clients, estate) for r in regions]
         kms_listings = [future.result() for future in kms]  # list_spec records its own failures
         keys = {item["KeyId"]: item for listing in kms_listings for item in listing.items if "KeyId" in item}
+        unobserved = {listing.scope.region for listing in kms_listings if not all(r.ok for r in listing.records)}
         tagged: dict[str, tuple[dict, Scope]] = {}
         for future, region in zip(tagging, regions, strict=True):
             mappings, record = future.result()
@@ -87,12 +90,12 @@ class AwsConnector:
         # step 2: every other spec, setting and security service, region by region
         tasks: dict[Future, tuple[Call, Scope]] = {}
         for listing in kms_listings:
-            tasks[pool.submit(listed_rows, listing, keys, tags)] = (KMS_SPEC.list, listing.scope)
+            tasks[pool.submit(listed_rows, listing, keys, tags, unobserved)] = (KMS_SPEC.list, listing.scope)
         for spec in SPECS:
             if spec is KMS_SPEC:
                 continue
             for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
-                task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate), keys, tags), spec, where)
+                task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate), keys, tags, unobserved), spec, where)
                 tasks[task] = (spec.list, where)
         for where in map(scope.at, regions):
             task = pool.submit(inventory.ebs_default_encryption, where, clients, estate)

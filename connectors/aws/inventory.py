@@ -14,7 +14,7 @@ from typing import Any
 import jmespath
 
 from connectors.aws.calls import EBS_DEFAULT, TAGGING
-from connectors.aws.services import ResourceSpec, key_custody
+from connectors.aws.services import ResourceSpec, key_custody, kms_blind
 from connectors.aws.session import Clients, Scope, describe_error, error_code
 from connectors.base import attempt, json_safe
 from inventory.rows import Collection, Resource, Setting
@@ -38,7 +38,7 @@ def where(estate: str, scope: Scope) -> dict:
 def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -> Listing:
     """List one resource type in one scope and run its detail calls on every item."""
     listing = Listing(spec, scope)
-    outcome = attempt(lambda: clients.items(spec.list, scope, spec.items, **spec.list_params), spec.list,
+    outcome = attempt(lambda: clients.items(spec.list, scope, spec.items, spec.optional, **spec.list_params), spec.list,
                       describe_error=describe_error, **where(estate, scope))
     listing.records.append(outcome.record)
     if not outcome.ok:
@@ -49,7 +49,8 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -
         done, failures, examples = 0, Counter(), {}
         for item in listing.items:
             try:
-                answer = clients.call(detail.call, scope, **detail.params(item))
+                expect = detail.expect + ((detail.result.split(".")[0],) if detail.result else ())
+                answer = clients.call(detail.call, scope, expect=expect, **detail.params(item))
             except Exception as exc:
                 code = error_code(exc) or type(exc).__name__
                 if code in detail.absent:
@@ -95,8 +96,9 @@ def arn_key(arn: str) -> str:
     return ":".join(parts[:4] + parts[5:]) if len(parts) == 6 else arn
 
 
-def resources(listing: Listing, keys: dict[str, dict], tagged: dict[str, dict]) -> list[Resource]:
-    """Resource rows for a listing; ``keys`` = KMS key metadata by key id, ``tagged`` = Tagging API by arn_key."""
+def resources(listing: Listing, keys: dict[str, dict], tagged: dict[str, dict], unobserved: set[str]) -> list[Resource]:
+    """Resource rows for a listing; ``keys`` = KMS key metadata by key id, ``tagged`` = Tagging API by arn_key,
+    ``unobserved`` = regions of the account whose KMS calls failed."""
     spec, rows = listing.spec, []
     for item in listing.items:
         uid = spec.uid(item, listing.scope)
@@ -110,7 +112,7 @@ def resources(listing: Listing, keys: dict[str, dict], tagged: dict[str, dict]) 
             region=region.lower() if region else None,
             created_at=utc(jmespath.search(spec.created, item)) if spec.created else None,
             tags=tags, stores_data=spec.stores_data, encrypted=encrypted,
-            key_custody=key_custody(encrypted, key_id, keys), key_id=key_id,
+            key_custody=key_custody(encrypted, key_id, keys, kms_blind(key_id, listing.scope, unobserved)), key_id=key_id,
             source_api=spec.list.call, raw=json_safe(item)))
     return rows
 
@@ -134,7 +136,7 @@ def other_resource(mapping: dict, scope: Scope) -> Resource:
 
 def ebs_default_encryption(scope: Scope, clients: Clients, estate: str) -> list:
     """Setting ec2.ebs_encryption_by_default for the region."""
-    outcome = attempt(lambda: clients.call(EBS_DEFAULT, scope), EBS_DEFAULT, describe_error=describe_error,
+    outcome = attempt(lambda: clients.call(EBS_DEFAULT, scope, expect=("EbsEncryptionByDefault",)), EBS_DEFAULT, describe_error=describe_error,
                       count=lambda _: 1, **where(estate, scope))
     if not outcome.ok:
         return [outcome.record]

@@ -27,9 +27,9 @@ class Failed(Exception):
         self.call, self.error = call, error
 
 
-def run(clients: Clients, call: Call, scope: Scope, **params) -> dict:
+def run(clients: Clients, call: Call, scope: Scope, expect: tuple[str, ...] = (), **params) -> dict:
     try:
-        return clients.call(call, scope, **params)
+        return clients.call(call, scope, expect=expect, **params)
     except Exception as exc:
         raise Failed(call, exc) from exc
 
@@ -55,24 +55,24 @@ class SecurityCheck:
 
 
 def guardduty(clients: Clients, scope: Scope) -> Reading:
-    ids = run(clients, GD_LIST, scope).get("DetectorIds", [])
-    detectors = {i: run(clients, GD_GET, scope, DetectorId=i) for i in ids}
+    ids = run(clients, GD_LIST, scope, ("DetectorIds",))["DetectorIds"]
+    detectors = {i: run(clients, GD_GET, scope, ("Status",), DetectorId=i) for i in ids}
     statuses = [d.get("Status", "") for d in detectors.values()]
     return "ENABLED" in statuses, ",".join(statuses) or "no detector", detectors
 
 
 def securityhub(clients: Clients, scope: Scope) -> Reading:
-    hub = run(clients, HUB, scope)
+    hub = run(clients, HUB, scope, ("HubArn",))
     return True, hub.get("HubArn", "subscribed"), hub
 
 
 def macie(clients: Clients, scope: Scope) -> Reading:
-    session = run(clients, MACIE, scope)
+    session = run(clients, MACIE, scope, ("status",))
     return session.get("status") == "ENABLED", session.get("status", ""), session
 
 
 def inspector(clients: Clients, scope: Scope) -> Reading:
-    answer = run(clients, INSPECTOR, scope, accountIds=[scope.account_id])
+    answer = run(clients, INSPECTOR, scope, ("accounts",), accountIds=[scope.account_id])
     for failed in answer.get("failedAccounts", []):
         raise Failed(INSPECTOR, RuntimeError(f"{failed.get('errorCode')}: {failed.get('errorMessage')}"))
     status = next((a.get("state", {}).get("status", "") for a in answer.get("accounts", [])), "")
@@ -80,7 +80,7 @@ def inspector(clients: Clients, scope: Scope) -> Reading:
 
 
 def detective(clients: Clients, scope: Scope) -> Reading:
-    graphs = run(clients, DETECTIVE, scope).get("GraphList", [])
+    graphs = run(clients, DETECTIVE, scope, ("GraphList",))["GraphList"]
     return bool(graphs), f"{len(graphs)} behavior graph(s)", graphs
 
 

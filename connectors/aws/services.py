@@ -26,6 +26,7 @@ class Detail:
     into: str | None = None  # store the whole answer under this key
     result: str | None = None  # or merge the dict at this JMESPath into the item
     absent: tuple[str, ...] = ()  # error codes meaning "nothing configured": stored as {} and not an error
+    expect: tuple[str, ...] = ()  # keys a valid answer has (besides the first key of ``result``)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ResourceSpec:
     encryption: Callable[[dict], Encryption] = lambda item: (None, None)
     region: Callable[[dict], str | None] | None = None  # the item's own region (global listings)
     owner: str | None = None  # field naming the owning account: items of other accounts are left out
+    optional: bool = False  # the list answer leaves the result key out when there is nothing (SQS ListQueues)
     scope: str = "regional"
 
 
@@ -131,11 +133,12 @@ SPECS: tuple[ResourceSpec, ...] = (
         uid=lambda item, where: f"arn:{where.partition}:s3:::{item['Name']}", stores_data=True,
         details=(
             Detail(c.BUCKET_LOCATION, lambda b: {"Bucket": b["Name"]},
-                   into="Location"),
+                   into="Location", expect=("LocationConstraint",)),
             Detail(c.BUCKET_ENCRYPTION, lambda b: {"Bucket": b["Name"]},
-                   into="Encryption", absent=("ServerSideEncryptionConfigurationNotFoundError",)),
+                   into="Encryption", absent=("ServerSideEncryptionConfigurationNotFoundError",),
+                   expect=("ServerSideEncryptionConfiguration",)),
             Detail(c.BUCKET_TAGGING, lambda b: {"Bucket": b["Name"]},
-                   into="Tagging", absent=("NoSuchTagSet",)),
+                   into="Tagging", absent=("NoSuchTagSet",), expect=("TagSet",)),
         ),
         name="Name", created="CreationDate", tags="Tagging.TagSet", encryption=s3_encryption, region=s3_region),
     ResourceSpec(
@@ -178,7 +181,7 @@ SPECS: tuple[ResourceSpec, ...] = (
         stores_data=True, name="Name || FileSystemId", created="CreationTime", tags="Tags",
         encryption=flag("Encrypted", "KmsKeyId")),
     ResourceSpec(
-        type="sqs.queue", list=c.QUEUES, items="QueueUrls[]", item_key="QueueUrl",
+        type="sqs.queue", list=c.QUEUES, items="QueueUrls[]", item_key="QueueUrl", optional=True,
         uid=sqs_uid,
         stores_data=True,
         details=(Detail(c.QUEUE_ATTRIBUTES,
@@ -201,8 +204,12 @@ SPECS: tuple[ResourceSpec, ...] = (
 KMS_SPEC = next(spec for spec in SPECS if spec.type == "kms.key")
 
 
-def key_custody(encrypted: bool | None, key_id: str | None, keys: dict[str, dict]) -> str | None:
-    """provider | customer | external | none, from the key's KeyManager and Origin when we collected it."""
+def key_custody(encrypted: bool | None, key_id: str | None, keys: dict[str, dict], blind: bool = False) -> str | None:
+    """provider | customer | external | none, from the key's KeyManager and Origin when we collected it.
+
+    ``blind``: the KMS calls of the key's own account and region failed, so a key we did not see is
+    unknown (None), not ``customer``; a key of another account (never visible to us) is ``customer``.
+    """
     if encrypted is False:
         return "none"
     if key_id:
@@ -211,5 +218,15 @@ def key_custody(encrypted: bool | None, key_id: str | None, keys: dict[str, dict
             if meta.get("Origin") in ("EXTERNAL_KEY_STORE", "EXTERNAL"):
                 return "external"
             return "provider" if meta.get("KeyManager") == "AWS" else "customer"
-        return "provider" if "alias/aws/" in key_id else "customer"
+        if "alias/aws/" in key_id:
+            return "provider"
+        return None if blind else "customer"
     return "provider" if encrypted else None
+
+
+def kms_blind(key_id: str | None, scope: Scope, unobserved: set[str]) -> bool:
+    """Whether ``key_id`` lives in this account in a region whose KMS calls failed (``unobserved``)."""
+    parts = (key_id or "").split(":")
+    if len(parts) >= 6:  # an ARN: arn:partition:kms:region:account:key/id
+        return parts[4] == scope.account_id and parts[3] in unobserved
+    return scope.region in unobserved

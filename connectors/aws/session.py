@@ -4,13 +4,23 @@ Every client comes from the one boto3 session of the connector (so one botocore 
 system sees every call, which the permission test uses); assumed-role credentials are
 passed per client. Retries use botocore's ``standard`` mode (exponential backoff with
 jitter on throttling and 5xx answers, a fixed attempt budget); ``adaptive`` mode adds
-client-side rate limiting that is still marked experimental, so it is not used.
+client-side rate limiting that is still marked experimental, so it is not used. botocore
+ignores ``Retry-After``; its backoff is capped at 20 s per attempt.
+
+Every answer is checked before it is believed (:func:`check_body`, :meth:`Clients.call`): a 2xx
+body that is not the JSON object or XML document the protocol promises, or a page without the
+result key (and paging field) the API documents, raises :class:`InvalidAnswer`, so the call is
+recorded as failed instead of read as "nothing there". No request is sent after the scan
+deadline (:class:`DeadlineReached`), and every request has the configured connect/read timeouts.
 """
 
+import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from xml.etree import ElementTree
 
 import boto3
 import botocore.session
@@ -24,6 +34,54 @@ from connectors.aws.calls import client, operation
 from connectors.base import Call
 
 SERVICE_MODELS = create_loader()  # shared by every session: botocore caches the parsed API models in it
+
+
+class InvalidAnswer(Exception):
+    """A 2xx answer that is not a valid answer of its operation (truncated, empty, HTML, no result key)."""
+
+
+class DeadlineReached(Exception):
+    """The scan deadline passed before this request was sent."""
+
+
+JSON_PROTOCOLS = {"json", "rest-json"}
+
+
+def body_members(operation_model) -> bool:
+    """Whether the operation's answer has members in the body (so an empty body is no answer)."""
+    shape = operation_model.output_shape
+    return bool(shape) and any("location" not in member.serialization for member in shape.members.values())
+
+
+def check_body(operation_model, response_dict: dict, **_) -> None:
+    """botocore 'before-parse' hook: a 2xx body must be the JSON object or XML document the protocol promises."""
+    if not 200 <= response_dict["status_code"] < 300 or not body_members(operation_model):
+        return
+    body, name = response_dict["body"], operation_model.name
+    protocol = operation_model.service_model.resolved_protocol  # what botocore will parse the answer as
+    if protocol in JSON_PROTOCOLS:
+        try:
+            valid = isinstance(json.loads(body or b"null"), dict)
+        except ValueError:
+            valid = False
+    else:
+        try:
+            valid = ElementTree.fromstring(body).tag.rsplit("}", 1)[-1].lower() != "html"
+        except Exception:  # defusedxml and expat raise several types for a body that is no XML
+            valid = False
+    if not valid:
+        excerpt = " ".join(body[:80].decode("utf-8", "replace").split())
+        raise InvalidAnswer(f"HTTP {response_dict['status_code']} answer of {name} is not a valid "
+                            f"{'JSON' if protocol in JSON_PROTOCOLS else 'XML'} "
+                            f"answer ({len(body)} bytes: {excerpt!r})")
+
+
+def require(answer: dict, keys: tuple[str, ...], call: Call) -> dict:
+    """``answer`` when it has every key in ``keys``; else :class:`InvalidAnswer`."""
+    missing = [key for key in keys if key not in answer]
+    if missing:
+        raise InvalidAnswer(f"answer of {call.call} has no {', '.join(missing)}")
+    return answer
 
 
 def new_session(profile: str | None) -> boto3.Session:
@@ -86,11 +144,15 @@ def describe_error(exc: BaseException) -> str:
 class Clients:
     """Builds boto3 clients once per (credentials, service, region); safe to use from many threads."""
 
-    def __init__(self, session: boto3.Session, endpoint_url: str | None, max_attempts: int):
+    def __init__(self, session: boto3.Session, endpoint_url: str | None, max_attempts: int,
+                 seconds_left: Callable[[], float], timeouts: tuple[float, float] = (10, 60)):
         self.session = session
         self.endpoint_url = endpoint_url
         self.config = Config(retries={"mode": "standard", "max_attempts": max_attempts},
-                             connect_timeout=10, read_timeout=60, max_pool_connections=16)
+                             connect_timeout=timeouts[0], read_timeout=timeouts[1], max_pool_connections=16)
+        self.seconds_left = seconds_left
+        session.events.register("before-send", self._before_send)
+        session.events.register("before-parse", check_body)
         self._cache: dict[tuple, Any] = {}
         self._lock = threading.Lock()
 
@@ -106,16 +168,30 @@ class Clients:
                                                        config=self.config, **extra)
             return self._cache[key]
 
-    def call(self, call: Call, scope: Scope, region: str | None = None, **params) -> dict:
-        """One request; the answer without ResponseMetadata."""
+    def _before_send(self, request, **_) -> None:
+        """botocore 'before-send' hook: no request (nor retry) after the scan deadline."""
+        if self.seconds_left() <= 0:
+            raise DeadlineReached("scan deadline reached before this call was sent")
+
+    def call(self, call: Call, scope: Scope, region: str | None = None, expect: tuple[str, ...] = (),
+             **params) -> dict:
+        """One request; the answer without ResponseMetadata. ``expect``: keys the answer must have."""
         answer = getattr(self.get(client(call), scope, region), xform_name(operation(call)))(**params)
         answer.pop("ResponseMetadata", None)
-        return answer
+        return require(answer, expect, call)
 
-    def items(self, call: Call, scope: Scope, path: str, **params) -> list:
-        """Every item at JMESPath ``path`` over all pages (or the single answer when not paginated)."""
+    def items(self, call: Call, scope: Scope, path: str, optional: bool = False, **params) -> list:
+        """Every item at JMESPath ``path`` over all pages (or the single answer when not paginated).
+
+        Each page must have the path's first key and the paging field the API documents
+        (``optional``: the API leaves the result key out when there is nothing, like SQS ListQueues).
+        """
         boto = self.get(client(call), scope)
         method = xform_name(operation(call))
-        if boto.can_paginate(method):
-            return [item for item in boto.get_paginator(method).paginate(**params).search(path) if item is not None]
-        return jmespath.search(path, self.call(call, scope, **params)) or []
+        expect = () if optional else (re.match(r"\w+", path).group(0),)
+        if not boto.can_paginate(method):
+            return jmespath.search(path, self.call(call, scope, expect=expect, **params)) or []
+        more = boto.get_paginator(method)._pagination_cfg.get("more_results")  # e.g. KMS 'Truncated'
+        expect += (more,) if more else ()
+        return [item for page in boto.get_paginator(method).paginate(**params)
+                for item in jmespath.search(path, require(page, expect, call)) or [] if item is not None]

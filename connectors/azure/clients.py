@@ -5,13 +5,17 @@ with their own ARM host. For a plain-http loopback endpoint (a local emulator; t
 refuses plain http anywhere else) azure-core's https-only bearer check is lifted: per call
 through a per-call policy, and for ``SecurityCenter`` (which ignores ``per_call_policies``)
 through the ``enforce_https=False`` call option in :attr:`AzureClients.call_options`.
+
+Every request has the scan's connect and read timeouts, and :class:`DeadlineRetryPolicy` retries
+(honouring ``Retry-After``) only while the wait ends before the scan deadline.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import HttpResponseError
-from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.core.pipeline.policies import RetryPolicy, SansIOHTTPPolicy
 from azure.mgmt.resource.policy import PolicyClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
@@ -28,32 +32,55 @@ class AllowLoopbackHttp(SansIOHTTPPolicy):
         request.context["enforce_https"] = False
 
 
+class DeadlineRetryPolicy(RetryPolicy):
+    """azure-core's retry policy, but no retry whose wait (Retry-After or backoff) outlasts the scan deadline."""
+
+    def __init__(self, seconds_left: Callable[[], float], **kwargs):
+        super().__init__(**kwargs)
+        self.seconds_left = seconds_left
+
+    def is_retry(self, settings, response) -> bool:
+        wait = self.get_retry_after(response) or self.get_backoff_time(settings)
+        return super().is_retry(settings, response) and wait < self.seconds_left()
+
+    def increment(self, settings, response=None, error=None) -> bool:
+        return super().increment(settings, response=response, error=error) and self.seconds_left() > 0
+
+
 class AzureClients:
     """Factory for the SDK clients, sharing one credential and one set of pipeline options."""
 
-    def __init__(self, arm_endpoint: str, credential: TokenCredential, **pipeline_options):
+    def __init__(self, arm_endpoint: str, credential: TokenCredential, seconds_left: Callable[[], float] = lambda: 3600,
+                 timeouts: tuple[float, float] = (10, 60), **pipeline_options):
         parts = urlsplit(arm_endpoint)
         self.loopback_http = parts.scheme == "http" and is_loopback(parts.hostname or "")
         self.credential = credential
-        self.options = {"base_url": arm_endpoint, "credential_scopes": [f"{arm_endpoint}/.default"], **pipeline_options}
+        self.seconds_left = seconds_left
+        self.retry = {k: v for k, v in pipeline_options.items() if k.startswith("retry_")}
+        self.options = {"base_url": arm_endpoint, "credential_scopes": [f"{arm_endpoint}/.default"],
+                        "connection_timeout": timeouts[0], "read_timeout": timeouts[1], **pipeline_options}
         if self.loopback_http:
             self.options["per_call_policies"] = [AllowLoopbackHttp()]
         self.call_options = {"enforce_https": False} if self.loopback_http else {}
 
+    def _options(self) -> dict:
+        """The client options with a retry policy of its own (a policy instance belongs to one pipeline)."""
+        return self.options | {"retry_policy": DeadlineRetryPolicy(self.seconds_left, **self.retry)}
+
     def subscriptions(self) -> SubscriptionClient:
-        return SubscriptionClient(self.credential, **self.options)
+        return SubscriptionClient(self.credential, **self._options())
 
     def graph(self) -> ResourceGraphClient:
-        return ResourceGraphClient(self.credential, **self.options)
+        return ResourceGraphClient(self.credential, **self._options())
 
     def resources(self, subscription_id: str) -> ResourceManagementClient:
-        return ResourceManagementClient(self.credential, subscription_id, **self.options)
+        return ResourceManagementClient(self.credential, subscription_id, **self._options())
 
     def policy(self, subscription_id: str) -> PolicyClient:
-        return PolicyClient(self.credential, subscription_id, **self.options)
+        return PolicyClient(self.credential, subscription_id, **self._options())
 
     def security(self, subscription_id: str) -> SecurityCenter:
-        return SecurityCenter(self.credential, subscription_id, **self.options)
+        return SecurityCenter(self.credential, subscription_id, **self._options())
 
 
 def describe_error(exc: BaseException) -> str:

@@ -47,7 +47,8 @@ class AzureConnector:
         """``pipeline_options`` go to every SDK client (e.g. ``retry_total``, ``retry_backoff_factor``)."""
         self.config = config
         self.context = context
-        self.clients = AzureClients(config.arm_endpoint, build_credential(config), **pipeline_options)
+        self.clients = AzureClients(config.arm_endpoint, build_credential(config), context.seconds_left, context.timeouts,
+                                    **pipeline_options)
 
     def _attempt(self, fn, call: Call, account_id: str | None = None):
         return attempt(fn, call, provider=self.provider, estate=self.config.name, account_id=account_id,

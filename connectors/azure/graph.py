@@ -54,7 +54,9 @@ class ResourceGraph:
             answer, headers = self.client.resources(
                 request, cls=lambda pipeline, data, _: (data, pipeline.http_response.headers), **self.call_options)
             self._note_quota(headers)
-            rows.extend(answer.data or [])
+            if not isinstance(getattr(answer, "data", None), list):  # an empty or foreign body is no answer, never "no resources"
+                raise ValueError("Resource Graph answer has no 'data' list")
+            rows.extend(answer.data)
             skip_token = answer.skip_token
             if not skip_token:
                 return rows

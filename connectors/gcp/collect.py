@@ -109,16 +109,16 @@ class GcpConnector:
 
     def _search(self, asset_types: list[str], query: str = "") -> list[dict]:
         request = {"scope": self.config.scope, "asset_types": asset_types, "query": query, "page_size": 500}
-        return [as_dict(r) for r in self.assets.search_all_resources(request=request, retry=self._retry())]
+        return [as_dict(r) for r in self.assets.search_all_resources(request=request, retry=self._retry(), timeout=self.context.timeouts[1])]
 
     def _list_assets(self, project_id: str) -> list[dict]:
         request = {"parent": f"projects/{project_id}", "asset_types": list(n.DETAIL_TYPES),
                    "content_type": asset_v1.ContentType.RESOURCE, "page_size": 1000}
-        return [as_dict(a) for a in self.assets.list_assets(request=request, retry=self._retry())]
+        return [as_dict(a) for a in self.assets.list_assets(request=request, retry=self._retry(), timeout=self.context.timeouts[1])]
 
     def _location_policy(self, project_id: str) -> dict:
         name = f"projects/{project_id}/policies/{LOCATIONS_CONSTRAINT}"
-        return as_dict(self.policies.get_effective_policy(name=name, retry=self._retry()))
+        return as_dict(self.policies.get_effective_policy(name=name, retry=self._retry(), timeout=self.context.timeouts[1]))
 
     # -- collection --------------------------------------------------------------------------
     def collect(self) -> Iterator[Row]:

@@ -25,10 +25,14 @@ REPORT_SETTINGS = Call("m365.reports", "graph:GetAdminReportSettings", "ReportSe
 TEAMS_ACTIVITY = Call("m365.reports", "graph:GetTeamsUserActivityUserDetail", "Reports.Read.All")
 APP_USAGE = Call("m365.reports", "graph:GetM365AppUserDetail", "Reports.Read.All")
 
+# The calls that list resources also serve area 'inventory' (location, encryption, characteristics):
+# their failure is recorded under both areas.
+LISTS_RESOURCES = {call.call: Call("inventory", call.call, call.permission) for call in (TEAMS, SITES, ONEDRIVE_USAGE)}
+
 EXO_PERMISSION = "Exchange.ManageAsApp (Office 365 Exchange Online) + Entra role Global Reader"
 EXO_CMDLETS = ("Get-OrganizationRelationship", "Get-OnPremisesOrganization", "Get-IntraOrganizationConnector")
 EXO_CALLS = {cmdlet: Call("m365.hybrid", f"exo:{cmdlet}", EXO_PERMISSION) for cmdlet in EXO_CMDLETS}  # undocumented API
 
 CALLS = (ORGANIZATION, USERS, GROUP_SETTINGS, TEAMWORK, TEAMS, CHANNELS, FILES_FOLDER, TEAM_DRIVE, SITES,
          SHAREPOINT_SETTINGS, SITE_USAGE, ONEDRIVE_USAGE, MAILBOX_SETTINGS, MAILBOX_USAGE, SERVICE_PRINCIPALS,
-         REPORT_SETTINGS, TEAMS_ACTIVITY, APP_USAGE, *EXO_CALLS.values())
+         REPORT_SETTINGS, TEAMS_ACTIVITY, APP_USAGE, *EXO_CALLS.values(), *LISTS_RESOURCES.values())

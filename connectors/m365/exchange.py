@@ -106,7 +106,8 @@ async def _exchange_admin(scan: TenantScan) -> None:
     fields = {"Get-OrganizationRelationship": "organization_relationships",
               "Get-OnPremisesOrganization": "onprem_organizations",
               "Get-IntraOrganizationConnector": "intra_org_connectors"}
-    async with httpx.AsyncClient(timeout=60) as http:
+    connect, read = scan.session.context.timeouts
+    async with httpx.AsyncClient(timeout=httpx.Timeout(read, connect=connect)) as http:
         for cmdlet, column in fields.items():
             call = calls.EXO_CALLS[cmdlet]
             items = await scan.run(call, scan.session.call(lambda c=cmdlet: _invoke(scan, http, endpoint, c)))

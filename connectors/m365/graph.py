@@ -6,8 +6,11 @@
 * ``adapter.base_url`` is ``graph_endpoint + "/v1.0"`` without a trailing slash (the SDK default
   ends in ``/`` and yields ``//`` paths), and scopes are explicit (``graph_endpoint/.default``),
   so national clouds and local fakes work.
+* Connect and read timeouts come from the scan context ([scan] options).
 * At most ``max_workers`` (of the scan context) requests are in flight.
 * Usage reports (a 302 to a CSV download, followed by the SDK) are fetched once per scan.
+* An answer that is no answer (an empty body, a page without ``value``) raises
+  :class:`InvalidAnswer`: the call is recorded as failed, never read as "nothing there".
 """
 
 import asyncio
@@ -16,6 +19,7 @@ import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 from kiota_abstractions.api_error import APIError
 from kiota_authentication_azure.azure_identity_authentication_provider import AzureIdentityAuthenticationProvider
 from kiota_http.middleware.options import RetryHandlerOption
@@ -28,6 +32,14 @@ from inventory.rows import Collection
 
 THROTTLED = {429, 503}
 DEFAULT_RETRY_AFTER = 10.0
+
+
+class DeadlineReached(Exception):
+    """The scan deadline passed before this call was answered."""
+
+
+class InvalidAnswer(Exception):
+    """A 2xx answer without the content Graph documents for it."""
 
 
 def describe(exc: BaseException) -> str:
@@ -59,7 +71,9 @@ class GraphSession:
         scopes = [f"{graph_endpoint}/.default"]
         auth = AzureIdentityAuthenticationProvider(credential, scopes=scopes)
         options = {**sdk_default_options, RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0)}
-        adapter = GraphRequestAdapter(auth, client=GraphClientFactory.create_with_default_middleware(options=options))
+        http = httpx.AsyncClient(timeout=httpx.Timeout(context.timeouts[1], connect=context.timeouts[0]), http2=True)
+        adapter = GraphRequestAdapter(auth, client=GraphClientFactory.create_with_default_middleware(client=http,
+                                                                                                  options=options))
         adapter.base_url = f"{graph_endpoint}/v1.0"
         self.client = GraphServiceClient(request_adapter=adapter)
         self.credential = credential
@@ -69,29 +83,39 @@ class GraphSession:
         self._reports: dict[str, asyncio.Future] = {}
 
     async def call(self, request: Callable[[], Awaitable[Any]]) -> Any:
-        """Run one request; on 429/503 wait Retry-After and try again until the scan deadline."""
+        """Run one request; on 429/503 wait Retry-After and try again until the scan deadline.
+
+        No request starts after the deadline, and none runs past it."""
         while True:
             async with self._slots:
+                if self.context.seconds_left() <= 0:
+                    raise DeadlineReached("scan deadline reached before this call was sent")
                 try:
-                    return await request()
+                    answer = await asyncio.wait_for(request(), self.context.seconds_left())
+                except TimeoutError as exc:
+                    raise DeadlineReached("scan deadline reached while waiting for the answer") from exc
                 except APIError as exc:
                     if exc.response_status_code not in THROTTLED:
                         raise
                     wait = retry_after(exc)
                     if wait >= self.context.seconds_left():
                         raise
+                else:
+                    if answer is None:
+                        raise InvalidAnswer("empty answer (no body)")
+                    return answer
             if self.max_retry_wait is not None:
                 wait = min(wait, self.max_retry_wait)
             await asyncio.sleep(wait)
 
     async def all_pages(self, builder, config=None) -> list:
         """Every item of a collection, following absolute ``@odata.nextLink`` URLs."""
-        page = await self.call(lambda: builder.get(request_configuration=config))
-        items = list(page.value or []) if page else []
-        while page and page.odata_next_link:
+        page = valid(await self.call(lambda: builder.get(request_configuration=config)))
+        items = list(page.value)
+        while page.odata_next_link:
             link = page.odata_next_link
-            page = await self.call(lambda link=link: builder.with_url(link).get())
-            items += (page.value or []) if page else []
+            page = valid(await self.call(lambda link=link: builder.with_url(link).get()))
+            items += page.value
         return items
 
     def report(self, name: str, period: str) -> Awaitable[list[dict]]:
@@ -103,8 +127,15 @@ class GraphSession:
     async def _download(self, name: str, period: str) -> list[dict]:
         builder = getattr(self.client.reports, f"{name}_with_period")(period)
         raw = await self.call(builder.get)
-        text = (raw or b"").decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
         return list(csv.DictReader(io.StringIO(text)))
+
+
+def valid(page):
+    """A collection page that has its ``value`` list; else :class:`InvalidAnswer`."""
+    if getattr(page, "value", None) is None:
+        raise InvalidAnswer("answer has no 'value' list")
+    return page
 
 
 async def attempt_async(awaitable: Awaitable[Any], call: Call, **fields) -> tuple[Any, Collection]:

@@ -10,6 +10,7 @@ from typing import Any
 from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
 
 from connectors.base import Call, json_safe
+from connectors.m365.calls import LISTS_RESOURCES
 from connectors.m365.config import M365Config
 from connectors.m365.graph import GraphSession, attempt_async, describe
 from connectors.m365.rows import M365Tenant, M365User
@@ -35,10 +36,14 @@ class TenantScan:
         return self.cfg.tenant_id
 
     async def run(self, call: Call, awaitable: Awaitable[Any]) -> Any:
-        """Await one call group, emit its Collection row, return the value (None when it failed)."""
+        """Await one call group, emit its Collection row, return the value (None when it failed).
+
+        A failed call that lists resources is also recorded under area 'inventory' (calls.LISTS_RESOURCES)."""
         value, record = await attempt_async(awaitable, call, provider="m365", estate=self.cfg.name,
                                             account_id=self.tenant_id)
         self.emit(record)
+        if not record.ok and call.call in LISTS_RESOURCES:
+            self.failed(LISTS_RESOURCES[call.call], record.error)
         return value
 
     async def run_many(self, call: Call, awaitables: list[Awaitable[Any]]) -> list[Any]:

@@ -8,12 +8,14 @@
 -- provider's own key service (key_custody 'customer') is not a PET by itself; a pet tag that
 -- names no recognised PET ('none', 'geen', anything else) is named in the message.
 select r.provider, r.account_id, r.id as resource_id,
-  case when r.key_custody = 'external' or f.pet is not null or rs.pet is not null
-       then 'pass' else 'fail' end as status,
+  case when r.key_custody = 'external' or f.pet is not null or rs.pet is not null then 'pass'
+       when r.key_custody is null then 'error'  -- key custody not observed (e.g. the KMS calls failed)
+       else 'fail' end as status,
   case
     when r.key_custody = 'external' then 'Special personal data with keys held outside the provider (external)'
     when f.pet is not null then 'Special personal data with PET recorded on the resource: ' || f.pet
     when rs.pet is not null then 'Special personal data with PET recorded in the register: ' || rs.pet
+    when r.key_custody is null then 'Special personal data whose key custody could not be observed'
     when f.pet_tag is not null then 'Special personal data; the pet tag value ''' || f.pet_tag
       || ''' is not a recognised privacy-enhancing technology'
     when r.key_custody = 'customer'

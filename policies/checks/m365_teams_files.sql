@@ -4,7 +4,7 @@
 select 'm365' as provider, t.tenant_id as account_id, r.id as resource_id,
   case
     when coalesce(t.channel_files, 0) > 0 or coalesce(t.channel_bytes, 0) > 0 or coalesce(t.drive_used_bytes, 0) > 0 then 'fail'
-    when t.channel_files is null and t.drive_used_bytes is null then 'error'
+    when t.channel_files is null or t.drive_used_bytes is null then 'error'
     else 'pass'
   end as status,
   case
@@ -12,7 +12,7 @@ select 'm365' as provider, t.tenant_id as account_id, r.id as resource_id,
       then 'Team ''' || coalesce(t.name, t.team_id) || ''' holds files: ' || coalesce(cast(t.channel_files as varchar), 'unknown')
            || ' item(s), ' || coalesce(cast(t.channel_bytes as varchar), 'unknown') || ' bytes in channel folders; '
            || coalesce(cast(t.drive_used_bytes as varchar), 'unknown') || ' bytes used in the team library'
-    when t.channel_files is null and t.drive_used_bytes is null
+    when t.channel_files is null or t.drive_used_bytes is null
       then 'Files of team ''' || coalesce(t.name, t.team_id) || ''' could not be observed'
     else 'Team ''' || coalesce(t.name, t.team_id) || ''' holds no files in its channel folders or library'
   end as message,

@@ -120,7 +120,7 @@ def test_classification_special_pet_golden_passes(golden):
 
 
 @pytest.mark.parametrize("custody, expected", [("external", "pass"), ("customer", "fail"), ("provider", "fail"),
-                                               ("none", "fail"), (None, "fail")])
+                                               ("none", "fail"), (None, "error")])
 def test_classification_special_pet_key_custody(tmp_path, golden, custody, expected):
     """Only keys held outside the provider count; a customer-managed key in the provider's KMS is not a PET."""
     estate = golden_estate()

@@ -19,6 +19,7 @@ from findings.packs import load_checks
 from inventory.rows import Collection, RegisterMailbox, RegisterTeam
 from scanner.demo.emulators.graph import GraphFake
 from tests.declared import assert_declared
+from tests.faults import FaultProxy
 from tests.m365.tenants import TENANT
 from tests.support import SCAN_DATE, new_inventory, store
 
@@ -40,7 +41,8 @@ class Scanned:
         return row
 
     def failed(self) -> dict[str, Collection]:
-        return {c.call: c for c in self.of(Collection) if not c.ok}
+        """The first failed row per call: its own area (a resource listing is recorded again under 'inventory')."""
+        return {c.call: c for c in reversed(self.of(Collection)) if not c.ok}
 
     def check(self, check_id: str) -> list[dict]:
         params = Params(scan_id=self.scan_id, scan_date=SCAN_DATE, profile="ministry")
@@ -56,10 +58,12 @@ def scan(tmp_path, monkeypatch):
     counter = iter(range(1000))
 
     def run(tenant: dict, approved_teams=(), approved_mailboxes=(), context: ScanContext | None = None,
-            **config) -> Scanned:
-        with GraphFake(tenant) as fake:
+            faults=(), **config) -> Scanned:
+        with GraphFake(tenant) as fake, FaultProxy(fake.url) as proxy:  # faults: (match, fault) pairs, tests/faults.py
+            for match, fault in faults:
+                proxy.inject(match, fault)
             cfg = M365Config(name="jenv", tenant_id=TENANT, credential="token", token_env=TOKEN_ENV,
-                             graph_endpoint=fake.url, exchange_endpoint=fake.url, **config)
+                             graph_endpoint=proxy.url, exchange_endpoint=proxy.url, **config)
             rows = assert_declared("m365", list(M365Connector(cfg, context or ScanContext(), max_retry_wait=0.2).collect()))
         folder = tmp_path / str(next(counter))
         folder.mkdir()

@@ -1,0 +1,77 @@
+"""Faults between msgraph-sdk and the fake Graph: no answer is read as "nothing there", time stays bounded."""
+
+import re
+import time
+
+import pytest
+from sqlalchemy import text
+
+from connectors.base import ScanContext
+from connectors.m365.rows import M365Site
+from connectors.registry import AREAS
+from findings.engine import Params, evaluate
+from findings.packs import load_packs
+from inventory.rows import Collection
+from tests.faults import HANG, answer, emptied
+from tests.m365.tenants import teams_and_files
+from tests.support import SCAN_DATE
+
+
+def path(pattern: str):
+    return lambda request: re.match(pattern, request.path) is not None
+
+
+GROUPS, SITES = path(r"/v1\.0/groups\?"), path(r"/v1\.0/sites/getAllSites")
+
+
+@pytest.mark.parametrize("route, call", [(GROUPS, "graph:ListGroups"), (SITES, "graph:GetAllSites")])
+@pytest.mark.parametrize("fault", [emptied, answer(200, {"@odata.context": "x"}), answer(200, b"<html>Sign in</html>")])
+def test_empty_or_foreign_answer_is_a_failed_call(scan, route, call, fault):
+    s = scan(teams_and_files(), faults=[(route, fault)])
+    assert call in s.failed(), f"an empty answer of {call} must not read as 'none'"
+    inventory = [c for c in s.of(Collection) if c.call == call and c.area == "inventory"]
+    assert [c.ok for c in inventory] == [False]  # location, encryption and characteristics depend on it too
+
+
+def test_forbidden_sites_fail_the_inventory(scan):
+    s = scan(teams_and_files() | {"forbidden": ["sites"]})
+    assert not s.of(M365Site)
+    assert {c.area for c in s.of(Collection) if c.call == "graph:GetAllSites" and not c.ok} == {"m365.sharepoint", "inventory"}
+
+
+@pytest.mark.parametrize("route", ["filesFolder", "groupDrive"])
+def test_unobserved_team_files_are_an_error_not_a_pass(scan, route):
+    s = scan(teams_and_files() | {"forbidden": [route]})
+    teams = [r for r in s.check("m365_teams_files") if r["team_id"]]
+    assert teams and "pass" not in [r["status"] for r in teams]
+    assert "error" in [r["status"] for r in teams]
+
+
+def test_hung_graph_ends_at_the_deadline(scan):
+    started = time.monotonic()
+    s = scan(teams_and_files(), faults=[(path(r"/v1\.0/teamwork"), HANG)],
+             context=ScanContext(deadline=time.monotonic() + 3, timeouts=(2, 2)))
+    assert time.monotonic() - started < 60  # the SDK's own read timeout is 100 s
+    assert "graph:GetTeamwork" in s.failed()
+
+
+def test_retry_after_beyond_the_deadline_is_not_waited_for(scan):
+    throttled = answer(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, Retry_After="100")
+    started = time.monotonic()
+    s = scan(teams_and_files(), faults=[(path(r"/v1\.0/teamwork"), throttled)],
+             context=ScanContext(deadline=time.monotonic() + 30))
+    assert time.monotonic() - started < 60
+    assert "429" in s.failed()["graph:GetTeamwork"].error
+
+
+def test_forbidden_sites_make_location_and_characteristics_error(scan):
+    """A 403 on getAllSites drops the sites: RBC26-EEA and RBC22-CHARACTERISTICS must say error, not pass."""
+    s = scan(teams_and_files() | {"forbidden": ["sites"]})
+    evaluate(s.engine, [load_packs(AREAS)[p] for p in ("rijksbreed-2022", "rijksbreed-2026")],
+             Params(scan_id=s.scan_id, scan_date=SCAN_DATE, profile="ministry"))
+    with s.engine.connect() as conn:
+        statuses = dict(conn.execute(text(
+            "select control_id, group_concat(distinct status) from finding where scan_id = :id and resource_id is null"
+            " and control_id in ('RBC26-EEA', 'RBC22-CHARACTERISTICS') group by control_id"), {"id": s.scan_id}).all())
+    assert set(statuses) == {"RBC26-EEA", "RBC22-CHARACTERISTICS"}
+    assert all("error" in value and "pass" not in value for value in statuses.values()), statuses
