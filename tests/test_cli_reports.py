@@ -66,7 +66,7 @@ def test_scan_refuses_a_report_onto_its_database_before_scanning(config):
     assert "is the inventory database" in one_line_error(result)
     assert "unknown format" not in result.stderr
     bad_format = cli("scan", "--config", str(config), "--report", "pdf=out.pdf")
-    assert "--report 'pdf=out.pdf': write FORMAT=PATH with FORMAT one of html, json, csv, cio" in one_line_error(bad_format)
+    assert "--report 'pdf=out.pdf': write FORMAT=PATH with FORMAT one of html, json, csv, ocsf, cio" in one_line_error(bad_format)
     assert scans(config.parent / "inventory.db") == {1: "complete"}
 
 
