@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from inventory.tables import (
     Account,
+    Collection,
     FactResource,
     FactResourceCountry,
     Finding,
@@ -34,15 +35,20 @@ CONTROLS = ("RBC26-NOTIFY", "RBC26-EXITPLAN", "RBC26-JURISDICTION", "RBC22-RISK"
 EXIT_PARTS = ("exit_portability_terms", "exit_alternative", "exit_crisis", "exit_regular")
 NOT_CLOUD_PROVIDER, NOT_CLOUD_KIND = "onprem", "onprem-endpoint"
 
-_a, _rs, _r = Account.__table__, RegisterService.__table__, Resource.__table__
+_a, _rs, _r, _c = Account.__table__, RegisterService.__table__, Resource.__table__, Collection.__table__
 _fr, _frc, _f = FactResource.__table__, FactResourceCountry.__table__, Finding.__table__
 
 
 def _services(conn, scan_id: int) -> tuple[dict, dict]:
-    """Discovered cloud accounts and register entries of the scan, keyed by (provider, account_id)."""
+    """Discovered cloud accounts and register entries of the scan, keyed by (provider, account_id).
+
+    Register entries of a provider the scan collected nothing from lie outside its configuration
+    (another job's estate, say): they are left out rather than called not discovered."""
     accounts = conn.execute(select(_a.c.provider, _a.c.account_id, _a.c.name, _a.c.estate)
                             .where(_a.c.scan_id == scan_id, _a.c.kind != NOT_CLOUD_KIND)).mappings()
-    register = conn.execute(select(_rs).where(_rs.c.scan_id == scan_id, _rs.c.provider != NOT_CLOUD_PROVIDER)).mappings()
+    scanned = select(_c.c.provider).where(_c.c.scan_id == scan_id).distinct()
+    register = conn.execute(select(_rs).where(_rs.c.scan_id == scan_id, _rs.c.provider != NOT_CLOUD_PROVIDER,
+                                              _rs.c.provider.in_(scanned))).mappings()
     return ({(a["provider"], a["account_id"]): dict(a) for a in accounts},
             {(r["provider"], r["account_id"]): dict(r) for r in register})
 

@@ -63,7 +63,8 @@ def estate() -> dict:
             "m365": registered("m365", M365, "Kantoorautomatisering", True, service_model="SaaS",
                                risk_covers_jurisdiction=True, reported_to_cio_rijk=date(2026, 9, 1)),
         },
-        "collections": [],
+        "collections": [Collection(provider=p, estate=f"{p}-prod", area="accounts", call="test:List", ok=True)
+                        for p in ("azure", "gcp", "aws", "m365")],  # every provider was scanned
     }
 
 
@@ -137,8 +138,8 @@ def test_one_region_changes_the_eea_flags(tmp_path, region, outside, personal_ou
 
 def test_failed_inventory_is_not_inside_the_eea(tmp_path):
     data = estate()
-    data["collections"] = [Collection(provider="gcp", estate="gcp-prod", account_id=None, area="inventory",
-                                      call="cloudasset:SearchAllResources", ok=False, error="PERMISSION_DENIED")]
+    data["collections"].append(Collection(provider="gcp", estate="gcp-prod", account_id=None, area="inventory",
+                                          call="cloudasset:SearchAllResources", ok=False, error="PERMISSION_DENIED"))
     engine, scan_id = judged(tmp_path, data)
     gcp = by_account(cio_rows(engine, scan_id))[GCP]
     assert (gcp["inventory_observed"], gcp["outside_eea"]) == (False, None)
@@ -279,3 +280,13 @@ def test_print_styles_pinned_with_a_page_header_that_cannot_break_out(inventory)
     header = styles[2]
     assert "@top-left" in header and "<" not in header and header.count('"') == 4  # two strings, none broken open
     assert "2026" in header and "Min \\22 x\\22" in header  # the scan date and the escaped organisation
+
+
+def test_register_entries_outside_the_scans_configuration_are_not_called_undiscovered(tmp_path):
+    """A scan that collected nothing from Microsoft 365 (another job's estate) does not list the M365 entry."""
+    data = estate()
+    (tmp_path / "all").mkdir()
+    (tmp_path / "no-m365").mkdir()
+    assert by_account(cio_rows(*judged(tmp_path / "all", data)))[M365]["discovered"] is False
+    data["collections"] = [c for c in data["collections"] if c.provider != "m365"]
+    assert M365 not in by_account(cio_rows(*judged(tmp_path / "no-m365", data)))

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from io import StringIO
 
 from findings.facts import derive_facts
-from inventory.rows import Account, RegisterService, Scan
+from inventory.rows import Account, Collection, RegisterService, Scan
 from reports.cio_all import cio_all_context, organisation_rows, suppliers, write_cio_all
 from tests.support import new_inventory, store
 
@@ -22,6 +22,7 @@ def add_scan(engine, organisation: str, status: str, hour: int) -> int:
 
 def estate(engine, scan_id: int, name: str, accounts: list[tuple[str, str]], register: list[tuple[str, str, bool]]) -> None:
     store(engine, scan_id, [Account(provider=p, account_id=a, kind=CLOUD[p], estate=name) for p, a in accounts]
+          + [Collection(provider=p, estate=name, area="accounts", call="test:List", ok=True) for p in {p for p, _ in accounts}]
           + [RegisterService(provider=p, account_id=a, name=f"{p}-{a}", material=m, risk_assessment_ref="RA-1")
              for p, a, m in register])
     derive_facts(engine, scan_id, "classification")
