@@ -11,9 +11,11 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
+
+from scanner.demo.emulators.server import FakeServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
 
@@ -101,16 +103,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class FaultProxy:
+class FaultProxy(FakeServer):
     """A reverse proxy on 127.0.0.1 in front of ``upstream`` (``http://host:port``)."""
 
     def __init__(self, upstream: str):
+        super().__init__(_Handler)
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname, parts.port)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.proxy = self
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.rules: list[tuple[Callable[[Request], bool], Fault]] = []
         self.hits = 0
         self.stopping = threading.Event()
@@ -138,17 +139,6 @@ class FaultProxy:
         finally:
             connection.close()
 
-    def start(self) -> Self:
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-        return self
-
     def stop(self) -> None:
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self.stopping.set()  # a hanging answer ends now
+        super().stop()
