@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
+from inventory.messages import Invalid
 from inventory.rows import Collection, Row
 
 T = TypeVar("T")
@@ -150,8 +151,8 @@ def check_endpoint(url: str) -> str:
     if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
         return url.rstrip("/")
     if parts.scheme == "http":
-        raise ValueError(f"plain http is only allowed for loopback hosts, not {parts.hostname!r}")
-    raise ValueError(f"not an http(s) URL: {url!r}")
+        raise Invalid("config.http_loopback", host=parts.hostname)
+    raise Invalid("config.not_http", url=url)
 
 
 def json_safe(value: Any) -> Any:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from connectors.base import check_endpoint
+from inventory.messages import Invalid
 from inventory.vocabulary import Strict
 
 
@@ -14,7 +15,7 @@ def check_https(url: str) -> str:
     """Accept only https URLs (sign-in authorities: credentials travel over them). Raises ValueError."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
-        raise ValueError(f"must be an https URL, not {url!r}")
+        raise Invalid("config.https", url=url)
     return url.rstrip("/")
 
 
@@ -22,7 +23,7 @@ def check_file(path: str, info: ValidationInfo) -> str:
     """An existing file; a relative path is relative to the config file (validation context ``base``)."""
     resolved = Path(info.context.get("base", ".") if info.context else ".") / path
     if not resolved.is_file():
-        raise ValueError(f"file not found: {resolved}")
+        raise Invalid("config.file_missing", path=resolved)
     return str(resolved)
 
 
@@ -65,5 +66,5 @@ class MicrosoftCredential(StrictConfig):
         }[self.credential]
         missing = [name for name in needed if not getattr(self, name)]
         if missing:
-            raise ValueError(f"credential = {self.credential!r} needs {', '.join(missing)}")
+            raise Invalid("config.credential_needs", credential=self.credential, fields=", ".join(missing))
         return self

@@ -48,7 +48,7 @@ def _expiry(token: str) -> int:
 def _env(name: str, field: str) -> str:
     value = os.environ.get(name)
     if not value:
-        raise UserError(f"environment variable {name} (named by {field}) is not set or empty")
+        raise UserError("config.env_missing", name=name, field=field)
     return value
 
 
@@ -60,7 +60,7 @@ def build_credential(cfg: MicrosoftCredential) -> TokenCredential:
         return ClientSecretCredential(cfg.tenant_id, cfg.client_id, secret, **authority)
     if cfg.credential == "certificate":
         if not os.path.isfile(cfg.certificate_path):
-            raise UserError(f"certificate_path: file not found: {cfg.certificate_path}")
+            raise UserError("config.certificate_missing", path=cfg.certificate_path)
         return CertificateCredential(cfg.tenant_id, cfg.client_id, certificate_path=cfg.certificate_path, **authority)
     if cfg.credential == "token":
         return StaticTokenCredential(_env(cfg.token_env, "token_env"))

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from inventory.errors import UserError, read_toml
+from inventory.messages import Invalid
 from inventory.vocabulary import Classification, Severity, Strict
 from policies import CHECKS_DIR, PACKS_DIR
 
@@ -75,7 +76,7 @@ class ExplainRoute(Frozen):
     @model_validator(mode="after")
     def _requires_only_with_route(self):
         if self.requires and not self.allowed:
-            raise ValueError("requires needs allowed = true")
+            raise Invalid("packs.requires_allowed")
         return self
 
 
@@ -102,7 +103,7 @@ class Control(Frozen):
     @model_validator(mode="after")
     def _checks_or_manual(self):
         if not self.checks and not self.manual:
-            raise ValueError(f"{self.id}: a control needs checks or manual guidance")
+            raise Invalid("packs.needs_checks", control=self.id)
         return self
 
 
@@ -130,7 +131,7 @@ class Pack(Frozen):
         if self.pack.transition:
             for control in self.control:
                 if "transition" not in control.model_fields_set or not control.transition_basis:
-                    raise ValueError(f"{control.id}: set transition and transition_basis (the pack has a transition)")
+                    raise Invalid("packs.needs_transition", control=control.id)
         return self
 
     @property
@@ -152,8 +153,8 @@ def check_areas(checks: dict[str, Check], areas: frozenset[str]) -> None:
     for check_id, check in checks.items():
         unknown = sorted(set(check.requires) - areas)
         if unknown:
-            raise UserError(f"{CHECKS_DIR / check_id}.toml: requires: unknown area {unknown[0]!r}; "
-                            f"declared areas: {', '.join(sorted(areas))}")
+            raise UserError("packs.unknown_area", path=f"{CHECKS_DIR / check_id}.toml", area=unknown[0],
+                            areas=", ".join(sorted(areas)))
 
 
 @cache
@@ -168,13 +169,13 @@ def load_packs(areas: frozenset[str] | None = None) -> dict[str, Pack]:
         for control in pack.control:
             missing = [c for c in control.checks if c not in checks]
             if missing:
-                raise UserError(f"{path}: {control.id}.checks: unknown check {missing[0]!r}")
+                raise UserError("packs.unknown_check", path=path, control=control.id, check=missing[0])
             unset = [(c, f) for c in control.checks for f in checks[c].control_fields if not getattr(control, f)]
             if unset:
-                raise UserError(f"{path}: {control.id}.{unset[0][1]}: check {unset[0][0]!r} needs it")
+                raise UserError("packs.check_needs", path=path, control=control.id, field=unset[0][1], check=unset[0][0])
         ids = [c.id for c in pack.control]
         if len(set(ids)) != len(ids):
-            raise UserError(f"{path}: control ids are not unique")
+            raise UserError("packs.duplicate_ids", path=path)
         packs[pack.id] = pack
     return packs
 

@@ -61,7 +61,7 @@ def iso(value: Any) -> Any:
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise UserError(f"language {lang!r} is not supported; choose one of {', '.join(LANGS)}")
+        raise UserError("reports.language", lang=lang, langs=", ".join(LANGS))
     return lang
 
 
@@ -148,7 +148,7 @@ def scan_dict(engine: Engine, scan_id: int) -> dict:
     with engine.connect() as conn:
         scan = conn.execute(select(Scan.__table__).where(Scan.__table__.c.id == scan_id)).mappings().first()
     if scan is None:
-        raise UserError(f"scan {scan_id} not found in the database")
+        raise UserError("reports.scan_missing", scan=scan_id)
     return {"id": scan["id"], "started_at": iso(scan["started_at"]), "finished_at": iso(scan["finished_at"]),
             "status": scan["status"], "tool_version": scan["tool_version"],
             "organisation_name": scan["organisation_name"], "organisation_profile": scan["organisation_profile"]}

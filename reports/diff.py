@@ -62,9 +62,9 @@ def _finished(engine: Engine, scan_id: int) -> int:
     with engine.connect() as conn:
         status = conn.execute(select(_s.c.status).where(_s.c.id == scan_id)).scalar()
     if status is None:
-        raise UserError(f"scan {scan_id} not found in the database")
+        raise UserError("reports.scan_missing", scan=scan_id)
     if status not in FINISHED:
-        raise UserError(f"scan {scan_id} is {status}: compare finished (complete or partial) scans only")
+        raise UserError("reports.scan_unfinished", scan=scan_id, status=status)
     return scan_id
 
 
@@ -76,8 +76,7 @@ def scan_pair(engine: Engine, organisation: str | None, before: int | None, afte
             organisation = conn.execute(select(_s.c.organisation_name).where(_s.c.id == after)).scalar()
         before = latest_scan_id(engine, organisation, after)
     if before is None or after is None:
-        raise UserError(f"the database holds fewer than two finished scans of organisation {organisation!r}: "
-                        "name them with --from and --to")
+        raise UserError("reports.too_few_scans", organisation=organisation)
     return _finished(engine, before), after
 
 

@@ -57,7 +57,7 @@ def csv_row(scan_id: int, finding: dict) -> list:
 
 def check_separator(separator: str) -> str:
     if separator not in SEPARATORS:
-        raise UserError(f"CSV separator {separator!r} is not supported; choose one of {' '.join(SEPARATORS)}")
+        raise UserError("reports.separator", separator=separator, separators=" ".join(SEPARATORS))
     return separator
 
 

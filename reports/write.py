@@ -26,18 +26,18 @@ SQLITE_MAGIC = (b"SQLite format 3\x00", bytes.fromhex("377f0682"), bytes.fromhex
 def check_target(path: Path) -> None:
     """Refuse a report path that is a directory, lacks its folder, or holds a SQLite database (one line)."""
     if path.is_dir():
-        raise UserError(f"{path}: is a directory; name a file")
+        raise UserError("reports.is_directory", path=path)
     if not path.parent.is_dir():
-        raise UserError(f"{path}: the folder {path.parent} does not exist")
+        raise UserError("reports.no_folder", path=path, folder=path.parent)
     try:
         with open(path, "rb") as existing:
             head = existing.read(16)
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise UserError(f"{path}: cannot be written: {exc.strerror}") from None
+        raise UserError("reports.unwritable", path=path, reason=exc.strerror) from None
     if head.startswith(SQLITE_MAGIC):
-        raise UserError(f"{path}: is a SQLite database; a report never overwrites one")
+        raise UserError("reports.is_sqlite", path=path)
 
 
 def write_atomically(path: Path, write) -> None:
@@ -47,7 +47,7 @@ def write_atomically(path: Path, write) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UserError(f"{path}: cannot be written: {exc.strerror}") from None
+        raise UserError("reports.unwritable", path=path, reason=exc.strerror) from None
     try:
         with open(handle, "w", encoding="utf-8", newline="") as stream:
             write(out=stream)
@@ -55,7 +55,7 @@ def write_atomically(path: Path, write) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror
-        raise UserError(f"{path}: cannot be written: {reason}") from None
+        raise UserError("reports.unwritable", path=path, reason=reason) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
@@ -83,7 +83,7 @@ def write_report(engine: Engine, scan_id: int | None, fmt: Literal["html", "json
     elif fmt == "csv":
         write = partial(write_csv, report_data(engine, scan_id, packs, lang, statuses), separator=check_separator(csv_separator))
     else:
-        raise UserError(f"report format {fmt!r} is not supported; choose {', '.join(FORMATS)}")
+        raise UserError("reports.format", format=fmt, formats=", ".join(FORMATS))
     if isinstance(out, (str, Path)):
         write_atomically(Path(out), write)
     else:

@@ -28,6 +28,7 @@ from findings.engine import Params, run_check
 from findings.packs import Check, load_packs, parameters
 from inventory.db import connect, connect_query, connect_readonly
 from inventory.errors import UserError
+from inventory.messages import LANGUAGES, language, say, set_language
 from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.retention import prune, scans_to_prune
 from inventory.tables import CheckSource, Finding, PackControl, Scan
@@ -54,7 +55,7 @@ def _readonly(config: Config, any_version: bool = False, query_timeout: float | 
         engine = (connect_readonly(config.database) if query_timeout is None
                   else connect_query(config.database, query_timeout))
     except FileNotFoundError as exc:
-        raise UserError(f"database {exc} does not exist yet: run 'wolkenwacht scan' first") from None
+        raise UserError("cli.no_database", path=exc) from None
     if not any_version:
         check_schema(engine)
     return engine
@@ -64,8 +65,7 @@ def _state(status: str, database: str) -> str:
     """How a scan that is not finished reads to a person."""
     if status != "running":
         return status
-    return {True: "still running", False: "interrupted (its process is gone)"}.get(scan_running(database),
-                                                                                  "running or interrupted")
+    return say({True: "cli.state_running", False: "cli.state_gone"}.get(scan_running(database), "cli.state_unknown"))
 
 
 def _scan_id(engine, config: Config, requested: int | None) -> int:
@@ -77,18 +77,17 @@ def _scan_id(engine, config: Config, requested: int | None) -> int:
         if requested is not None:
             status = conn.execute(select(t.c.status).where(t.c.id == requested)).scalar()
             if status is None:
-                raise UserError(f"scan {requested} is not in the database")
+                raise UserError("cli.scan_missing", scan=requested)
             if status not in FINISHED:
-                raise UserError(f"scan {requested} is {_state(status, database)}: its findings were not all judged; "
-                                "choose a complete or partial scan")
+                raise UserError("cli.scan_unfinished", scan=requested, state=_state(status, database))
             return requested
         scan_id = latest_scan_id(engine, organisation)
         if scan_id is None:
-            raise UserError(f"the database holds no finished scan of {organisation} yet: run 'wolkenwacht scan' first")
+            raise UserError("cli.no_finished_scan", organisation=organisation)
         later = select(t.c.id, t.c.status).where(t.c.id > scan_id, t.c.organisation_name == organisation).order_by(t.c.id)
         for newer, status in conn.execute(later):
-            err.print(f"note: scan {newer} is {_state(status, database)}; showing scan {scan_id}, "
-                      "the latest finished scan", highlight=False, markup=False)
+            err.print(say("note", message=say("cli.newer_unfinished", newer=newer, state=_state(status, database),
+                                                 scan=scan_id)), highlight=False, markup=False)
     return scan_id
 
 
@@ -98,13 +97,19 @@ def _check_output(config: Config, path: Path) -> None:
         database = Path(config.database.removeprefix("sqlite:///")).resolve()
         side_files = {database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal", ".lock"))}
         if path.resolve() in side_files:
-            raise UserError(f"{path}: is the inventory database (or one of its files); a report never overwrites it")
+            raise UserError("cli.report_over_database", path=path)
     check_target(path)
 
 
 def _terminate(signum, frame) -> None:
     """SIGTERM (systemd stop, Kubernetes eviction) ends a scan as Ctrl-C does."""
     raise KeyboardInterrupt
+
+
+def _say(kind: str, problem) -> None:
+    """One red line on stderr: the kind of problem (error, busy, ...) and what it is, in the user's language."""
+    label, _, rest = say(kind, message="\0").partition("\0")
+    err.print(f"[red]{escape(label)}[/]{escape(str(problem))}{escape(rest)}", highlight=False)
 
 
 class Cli(click.Group):
@@ -114,20 +119,20 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+            _say("error", exc)
             sys.exit(2)
         except DatabaseBusy as exc:
-            err.print(f"[red]database busy:[/] {escape(str(exc))}", highlight=False)
+            _say("busy", exc)
             sys.exit(3)
         except SQLAlchemyError as exc:
             first_line = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]
-            err.print(f"[red]database error:[/] {escape(first_line)}", highlight=False)
+            _say("database_error", first_line)
             sys.exit(3)
         except SchemaError as exc:
-            err.print(f"[red]database error:[/] {escape(str(exc))}", highlight=False)
+            _say("database_error", exc)
             sys.exit(3)
         except KeyboardInterrupt:  # the scan is already marked interrupted and checkpointed
-            err.print("[red]interrupted[/]", highlight=False)
+            err.print(f"[red]{escape(say('interrupted'))}[/]", highlight=False)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(130)  # without waiting for connector threads still stuck on the network
@@ -135,9 +140,12 @@ class Cli(click.Group):
 
 @click.group(cls=Cli)
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+@click.option("--lang", "message_lang", type=click.Choice(LANGUAGES), envvar="WOLKENWACHT_LANG", default="nl",
+              show_default=True, help="Language of messages and log lines (env WOLKENWACHT_LANG); reports take their own --lang.")
 @click.version_option(package_name="wolkenwacht")
-def main(verbose: bool) -> None:
+def main(verbose: bool, message_lang: str) -> None:
     """Wolkenwacht: scan cloud and Microsoft 365 configuration against Dutch government cloud policy."""
+    set_language(message_lang)
     setup_logging(err, verbose)
 
 
@@ -164,7 +172,7 @@ def scan(config_path: Path, fail_on: str | None, reports: tuple[str, ...], lang:
         signal.signal(signal.SIGTERM, previous)
     for fmt, path in targets:
         write_report(_readonly(config), result.scan_id, fmt, path, lang=lang)
-        logging.getLogger("wolkenwacht.scan").info("report written to %s", path)
+        logging.getLogger("wolkenwacht.scan").info(say("scan.report_written", path=path))
     if fail_on:
         limit = SEVERITIES.index(fail_on)
         engine = _readonly(config)
@@ -180,7 +188,7 @@ def _report_target(config: Config, value: str) -> tuple[str, Path]:
     """``FORMAT=PATH`` of ``scan --report``, checked before the scan starts."""
     fmt, _, path = value.partition("=")
     if fmt not in FORMATS or not path:
-        raise UserError(f"--report {value!r}: write FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}")
+        raise UserError("cli.report_option", value=value, formats=", ".join(FORMATS))
     _check_output(config, Path(path))
     return fmt, Path(path)
 
@@ -208,14 +216,14 @@ def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang:
     engine = _readonly(config)
     if all_organisations:
         if fmt != "cio" or scan_id is not None:
-            raise UserError("--all-organisations goes with --format cio and without --scan")
+            raise UserError("cli.all_organisations")
         fmt = "cio-all"
     else:
         scan_id = _scan_id(engine, config, scan_id)
     write_report(engine, scan_id, fmt, target, packs=list(packs) or None, lang=lang, statuses=list(statuses) or None,
                  csv_separator=csv_separator)
     if target is not sys.stdout:
-        err.print(f"report written to {output}", highlight=False)
+        err.print(say("report_written", path=output), highlight=False, markup=False)
 
 
 @main.command()
@@ -290,10 +298,10 @@ def query(config_path: Path, sql: str, fmt: str, timeout: float, limit: int) -> 
                 reason = "only reading is allowed (select, with, pragmas that describe tables)"
             elif reason == "interrupted" or sqlstate == "57014":  # progress handler, statement_timeout
                 reason = f"the statement ran longer than {timeout:g} s (--timeout)"
-            err.print(f"[red]query refused:[/] {escape(reason)}", highlight=False)
+            _say("query_refused", reason)
             sys.exit(3)
     if more:
-        err.print(f"note: output stopped after {limit} rows (--limit)", highlight=False, markup=False)
+        err.print(say("note", message=say("cli.query_limit", limit=limit)), highlight=False, markup=False)
 
 
 def _check_ids(conn, scan_id: int) -> dict[str, list[str]]:
@@ -323,7 +331,7 @@ def check(config_path: Path, check_id: str | None, control_id: str | None, scan_
         with engine.connect() as conn:
             finding = conn.execute(select(Finding).where(Finding.id == finding_id)).first()
         if finding is None:
-            raise UserError(f"finding {finding_id} not found in the database")
+            raise UserError("cli.finding_missing", finding=finding_id)
         check_id, control_id, scan_id = finding.check_id, finding.control_id, finding.scan_id
     scan_id = _scan_id(engine, config, scan_id)
     with engine.connect() as conn:
@@ -336,9 +344,9 @@ def check(config_path: Path, check_id: str | None, control_id: str | None, scan_
             click.echo(f"{cid}\t{', '.join(controls)}")
         return
     if source is None:
-        raise UserError(f"check {check_id!r} did not run in scan {scan_id}; valid check ids: {', '.join(known)}")
+        raise UserError("cli.check_not_run", check=check_id, scan=scan_id, known=", ".join(known))
     if "control_id" in parameters(source.sql) and not control_id:
-        raise UserError(f"check {check_id!r} runs once per control: name it with --control")
+        raise UserError("cli.check_needs_control", check=check_id)
     stored = Check(id=check_id, description="", providers=tuple(filter(None, source.providers.split(";"))),
                    sql=source.sql)
     params = Params(scan_id=scan_id, scan_date=scan_row.started_at.date(), profile=scan_row.organisation_profile)
@@ -349,10 +357,10 @@ def check(config_path: Path, check_id: str | None, control_id: str | None, scan_
         shown += 1
         click.echo(json.dumps(row, default=str, ensure_ascii=False))
     if finding is not None:
-        note = f"finding {finding.id}: {finding.pack} {finding.control_id}, status {finding.status}"
+        note = say("cli.finding_note", finding=finding.id, pack=finding.pack, control=finding.control_id, status=finding.status)
         if finding.status != finding.check_status:
-            note += f" (the check said {finding.check_status}; a rule made it {finding.status})"
-        err.print(note + ("" if shown else "; no row of the check matches it, so a rule produced it"), highlight=False)
+            note += say("cli.rule_changed", check_status=finding.check_status, status=finding.status)
+        err.print(note + ("" if shown else say("cli.rule_produced")), highlight=False, markup=False)
 
 
 def _same_subject(row: dict, finding) -> bool:
@@ -365,9 +373,9 @@ def _same_subject(row: dict, finding) -> bool:
 
 @main.command()
 @click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
-def controls(packs, lang: str) -> None:
-    """Every control with its citation and the checks that decide it."""
+def controls(packs) -> None:
+    """Every control with its citation and the checks that decide it (in the language of messages)."""
+    lang = language()
     for pack in load_packs(AREAS).values():
         if packs and pack.id not in packs:
             continue
@@ -376,7 +384,7 @@ def controls(packs, lang: str) -> None:
             title = control.title_nl if lang == "nl" else control.title_en
             out.print(f"  [bold]{control.id}[/] ({control.severity}) {title}", highlight=False)
             out.print(f"    §{control.section}: “{control.quote}”", markup=False, highlight=False)
-            out.print(f"    checks: {', '.join(control.checks) or 'manual'}", markup=False, highlight=False)
+            out.print(say("cli.control_checks", checks=", ".join(control.checks) or say("cli.manual")), markup=False, highlight=False)
 
 
 @main.command()
@@ -432,7 +440,7 @@ def upgrade(config_path: Path) -> None:
 def prune_scans(config_path: Path, keep: int | None, older_than: int | None) -> None:
     """Remove the organisation's old scans and every row that belongs to them, in one transaction."""
     if (keep is None) == (older_than is None):
-        raise UserError("db prune: give either --keep N or --older-than DAYS")
+        raise UserError("cli.prune_choice")
     config = load_config(config_path)
     _readonly(config).dispose()  # the database exists and has this version's schema
     engine = connect(config.database)
@@ -440,8 +448,8 @@ def prune_scans(config_path: Path, keep: int | None, older_than: int | None) -> 
     scan_ids = scans_to_prune(engine, config.organisation.name, keep, started_before)
     removed = prune(engine, scan_ids)
     counts = ", ".join(f"{n} {table}" for table, n in removed.items())
-    err.print(f"removed {len(scan_ids)} scan(s) of {config.organisation.name}" + (f": {counts}" if counts else ""),
-              highlight=False)
+    err.print(say("cli.pruned", count=len(scan_ids), organisation=config.organisation.name,
+                   counts=f": {counts}" if counts else ""), highlight=False, markup=False)
 
 
 @main.command()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from connectors.config import StrictConfig
 from connectors.registry import MANIFESTS
 from inventory.errors import UserError, read_toml
+from inventory.messages import Invalid
 
 PACKS = ("jenv-aenm-2025", "rijksbreed-2022", "rijksbreed-2026")
 
@@ -35,12 +36,11 @@ def check_database(url: str) -> str:
         dialect = make_url(url).get_dialect()
         dialect.import_dbapi()
     except NoSuchModuleError:
-        raise ValueError(f"unknown database kind in {url.split(':')[0]!r}; use sqlite:/// or postgresql+psycopg://") from None
+        raise Invalid("config.database_kind", kind=url.split(":")[0]) from None
     except (ArgumentError, ValueError):
-        raise ValueError(f"not a database URL: {url!r}") from None
+        raise Invalid("config.database_url", url=url) from None
     except ImportError as exc:
-        raise ValueError(f"the driver {exc.name} for {url.split(':')[0]} is not installed "
-                         "(for postgresql+psycopg: pip install 'wolkenwacht[postgres]')") from None
+        raise Invalid("config.database_driver", driver=exc.name, kind=url.split(":")[0]) from None
     return url
 
 
@@ -65,7 +65,7 @@ class Settings(StrictConfig):
     def _known_packs(cls, packs: list[str]) -> list[str]:
         unknown = sorted(set(packs) - set(PACKS))
         if unknown:
-            raise ValueError(f"unknown pack {unknown[0]!r}; choose from {', '.join(PACKS)}")
+            raise Invalid("config.unknown_pack", pack=unknown[0], packs=", ".join(PACKS))
         return packs
 
     def sources(self) -> list[tuple[str, BaseModel]]:
@@ -85,7 +85,7 @@ def load_config(path: Path) -> Config:
     names = [source.name for _, source in config.sources()]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
-        raise UserError(f"{path}: name: {duplicate!r} is used by more than one source table")
+        raise UserError("config.duplicate_name", path=path, name=duplicate)
     if config.register_path and not config.register_path.is_absolute():
         config.register_path = path.parent / config.register_path
     if config.database.startswith("sqlite:///") and not config.database.startswith("sqlite:////"):

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from inventory.errors import UserError
+from inventory.messages import Said, say
 
 
-class DatabaseBusy(Exception):
+class DatabaseBusy(Said):
     """Another scan is writing to the database: shown as one line, exit 3."""
 
 
@@ -37,19 +38,18 @@ def scan_lock(database: str) -> Iterator[None]:
     try:
         handle = open(path, "a+", encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"database directory {path.parent} does not exist") from None
+        raise UserError("lock.no_directory", path=path.parent) from None
     except OSError as exc:
-        raise UserError(f"cannot open the lock file {path}: {exc.strerror}") from None
+        raise UserError("lock.unopenable", path=path, reason=exc.strerror) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise DatabaseBusy(f"another scan is writing to {path.with_suffix('')} ({holder}); "
-                               "try again when it has finished") from None
+            holder = handle.read().strip() or say("lock.another_process")
+            raise DatabaseBusy("lock.busy", database=path.with_suffix(""), holder=holder) from None
         handle.truncate(0)
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.write(say("lock.holder", pid=os.getpid(), host=socket.gethostname(), since=f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}") + "\n")
         handle.flush()
         try:
             yield

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from inventory.messages import say
+
 log = logging.getLogger("wolkenwacht.scan")
 NOISY = ("azure", "botocore", "urllib3", "httpx", "google", "werkzeug", "alembic")
 
@@ -45,9 +47,9 @@ def setup_logging(console: Console, verbose: bool) -> None:
 def progress_reporter(console: Console) -> Iterator:
     """Yield a callback ``progress(label, rows)`` that shows how many rows each source produced."""
     if not console.is_terminal:
-        yield lambda label, rows: log.info("%s: %d rows", label, rows)
+        yield lambda label, rows: log.info(say("scan.rows", label=label, rows=rows))
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} rows"),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn(say("scan.rows_column", rows="{task.completed}")),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
         tasks: dict[str, int] = {}
 

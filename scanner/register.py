@@ -13,6 +13,7 @@ from findings.normalise import PETS
 from findings.packs import Control
 from inventory import rows
 from inventory.errors import UserError, read_toml
+from inventory.messages import Invalid
 from inventory.vocabulary import Classification, Strict
 
 Provider = Literal[PROVIDERS]  # type: ignore[valid-type]
@@ -73,9 +74,9 @@ class Service(Entry):
     @model_validator(mode="after")
     def _contract_start_with_end(self):
         if self.contract_end and not self.contract_start:
-            raise ValueError("contract_start is required with contract_end (the date the contract was concluded)")
+            raise Invalid("register.contract_start")
         if self.contract_end and self.contract_start and self.contract_start >= self.contract_end:
-            raise ValueError("contract_start must be before contract_end")
+            raise Invalid("register.contract_order")
         return self
 
 
@@ -107,11 +108,11 @@ class Deviation(Entry):
     @model_validator(mode="after")
     def _scope_and_expiry(self):
         if self.expires <= self.date:
-            raise ValueError("expires must be after date")
+            raise Invalid("register.expires")
         if self.scope == "all" and (self.provider or self.account or self.resource):
-            raise ValueError('scope = "all" names no provider, account or resource')
+            raise Invalid("register.scope_all")
         if self.scope is None and not (self.provider and self.account):
-            raise ValueError('name provider and account, or set scope = "all" to cover the whole control')
+            raise Invalid("register.scope_needed")
         return self
 
 
@@ -127,9 +128,9 @@ class Explain(Deviation):
     def _advice_before_approval(self):
         asked, advised = self.advice_requested, self.advised_on
         if asked and asked > self.date or advised and advised > self.date:
-            raise ValueError("CIO Rijk's advice (advice_requested, advised_on) must precede the approval date")
+            raise Invalid("register.advice_order")
         if asked and advised and advised < asked:
-            raise ValueError("advised_on must not precede advice_requested")
+            raise Invalid("register.advice_dates")
         return self
 
 
@@ -160,15 +161,14 @@ def load_register(path: Path, controls: dict[str, Control]) -> tuple[Register, s
     for table in ("explain", "accepted_risk", "attestation"):
         for index, entry in enumerate(getattr(register, table)):
             if entry.control not in controls:
-                raise UserError(f"{path}: {table}.{index}.control: unknown control id {entry.control!r}")
+                raise UserError("register.unknown_control", path=path, table=table, index=index, control=entry.control)
     for index, entry in enumerate(register.explain):
         if not controls[entry.control].explain.allowed:
-            raise UserError(f"{path}: explain.{index}.control: {entry.control} has no comply-or-explain route in its"
-                            " policy text; record a knowingly accepted deviation as [[accepted_risk]]")
+            raise UserError("register.no_explain_route", path=path, index=index, control=entry.control)
     counts = Counter((s.provider, s.account) for s in register.service)
     duplicate = next((k for k, n in counts.items() if n > 1), None)
     if duplicate:
-        raise UserError(f"{path}: service: {duplicate[0]} account {duplicate[1]!r} is listed twice")
+        raise UserError("register.duplicate_service", path=path, provider=duplicate[0], account=duplicate[1])
     return register, text
 
 

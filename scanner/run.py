@@ -23,6 +23,7 @@ from findings.packs import all_controls, load_packs
 from findings.reference import load_reference
 from inventory import rows
 from inventory.db import Writer, checkpoint, connect, create_schema, schema_lock
+from inventory.messages import say
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
 from scanner.lock import DatabaseBusy, lock_path, scan_lock
@@ -122,7 +123,7 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
                 if count % 500 == 0:
                     progress(label, count)
         except Exception as exc:
-            log.exception("connector %s stopped", label)
+            log.exception(say("scan.connector_stopped", label=label))
             writer.add(rows.Collection(provider=provider, estate=source.name, area="accounts", call=CONNECTOR,
                                   ok=False, error=f"connector stopped: {type(exc).__name__}: {exc}"[:2000]))
         progress(label, count)
@@ -137,7 +138,7 @@ def _mark_interrupted(engine: Engine, database: str) -> None:
         ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
                            .returning(Scan.id)).scalars().all()
     for scan_id in ids:
-        log.warning("scan %d did not finish (its process is gone): marked interrupted", scan_id)
+        log.warning(say("scan.gone", scan=scan_id))
 
 
 def _log_failed_calls(engine: Engine, scan_id: int) -> int:
@@ -148,14 +149,13 @@ def _log_failed_calls(engine: Engine, scan_id: int) -> int:
                                      t.c.permission).where(t.c.scan_id == scan_id, t.c.ok.is_(False))
                               .order_by(t.c.id)).all()
     for row in failed:
-        log.warning("failed call: provider=%s estate=%s account=%s region=%s call=%s permission=%s error=%s",
-                    row.provider, row.estate, row.account_id or "-", row.region or "-", row.call,
-                    row.permission or "-", row.error)
+        log.warning(say("scan.failed_call", provider=row.provider, estate=row.estate, account=row.account_id or "-",
+                        region=row.region or "-", call=row.call, permission=row.permission or "-", error=row.error))
     return len(failed)
 
 
 def _locked(busy: float) -> str:
-    return f"the database stayed locked by another connection for more than {busy:g} s (scan.busy_timeout_seconds)"
+    return say("scan.locked", busy=f"{busy:g}")
 
 
 def _finish(engine: Engine, scan_id: int, status: str) -> None:
@@ -163,8 +163,7 @@ def _finish(engine: Engine, scan_id: int, status: str) -> None:
         with engine.begin() as conn:
             conn.execute(update(Scan).where(Scan.id == scan_id).values(finished_at=datetime.now(UTC), status=status))
     except SQLAlchemyError as exc:
-        log.error("scan %d could not be marked %s (%s); the next scan marks it interrupted", scan_id, status,
-                  str(getattr(exc, "orig", exc)).splitlines()[0])
+        log.error(say("scan.unmarked", scan=scan_id, status=status, reason=str(getattr(exc, "orig", exc)).splitlines()[0]))
 
 
 def run_scan(config: Config, config_path: Path, progress: Progress = lambda label, rows: None) -> ScanResult:
@@ -184,12 +183,12 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     except OperationalError as exc:
         if "locked" not in str(exc.orig):
             raise
-        raise DatabaseBusy(_locked(config.scan.busy_timeout_seconds)) from None
+        raise DatabaseBusy("scan.locked", busy=f"{config.scan.busy_timeout_seconds:g}") from None
     finally:
         try:
             checkpoint(engine)
         except SQLAlchemyError as exc:
-            log.error("the database could not be checkpointed: %s", str(getattr(exc, "orig", exc)).splitlines()[0])
+            log.error(say("scan.no_checkpoint", reason=str(getattr(exc, "orig", exc)).splitlines()[0]))
 
 
 def _scan(engine, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
@@ -199,9 +198,8 @@ def _scan(engine, config: Config, config_path: Path, register, register_text, co
     _mark_interrupted(engine, config.database)
     scan_id = _start(engine, config, config_path, register_text)
     busy = config.scan.busy_timeout_seconds
-    log.info("scan %d started: %s; database %s (writes wait up to %g s for a lock: scan.busy_timeout_seconds)",
-             scan_id, ", ".join(f"{p}:{s.name}" for p, s, _ in connectors) or "no sources",
-             make_url(config.database).render_as_string(hide_password=True), busy)
+    log.info(say("scan.started", scan=scan_id, sources=", ".join(f"{p}:{s.name}" for p, s, _ in connectors) or say("scan.no_sources"),
+                 database=make_url(config.database).render_as_string(hide_password=True), busy=f"{busy:g}"))
     writer, status = Writer(engine, scan_id), "failed"
     try:
         writer.add_all(register_rows(register))
@@ -217,18 +215,17 @@ def _scan(engine, config: Config, config_path: Path, register, register_text, co
         status = "partial" if failed else "complete"
     except KeyboardInterrupt:
         status = "interrupted"
-        log.warning("scan %d interrupted: it stays in the database as interrupted; reports keep showing "
-                    "the latest finished scan", scan_id)
+        log.warning(say("scan.interrupted", scan=scan_id))
         raise
     except OperationalError as exc:
         if "locked" not in str(exc.orig):
             raise
         unsaved = sum(len(rows) for rows in writer.pending.values())
-        raise DatabaseBusy(f"{_locked(busy)}; scan {scan_id} stopped and {unsaved} collected rows were not stored") from None
+        raise DatabaseBusy("scan.unsaved", locked=_locked(busy), scan=scan_id, rows=unsaved) from None
     finally:
         _finish(engine, scan_id, status)
     counts = dict(writer.counts)
-    log.info("scan %d %s: %d accounts, %d resources; %d failed calls; findings: %s", scan_id, status,
-             counts.get("account", 0), counts.get("resource", 0), failed,
-             ", ".join(f"{n} {s}" for s, n in sorted(findings.items())) or "none")
+    log.info(say("scan.finished", scan=scan_id, status=status, accounts=counts.get("account", 0),
+                 resources=counts.get("resource", 0), failed=failed,
+                 findings=", ".join(f"{n} {s}" for s, n in sorted(findings.items())) or say("scan.no_findings")))
     return ScanResult(scan_id, status, counts, findings)

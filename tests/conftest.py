@@ -3,6 +3,7 @@ that the run starts and stops itself (tests/pgserver.py); the default is SQLite.
 
 import pytest
 
+from inventory.messages import set_language
 from tests import support
 from tests.pgserver import PostgresServer
 
@@ -28,3 +29,10 @@ def database_backend(request):
     support.use_database(request.getfixturevalue("postgres").new_database)
     yield "postgresql"
     support.use_database(None)
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Messages in English, so tests can match them; tests of the Dutch messages ask for nl themselves."""
+    monkeypatch.setenv("WOLKENWACHT_LANG", "en")
+    set_language("en")

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from connectors.config import Endpoint, SourceConfig
+from inventory.messages import Invalid
 
 
 class GcpConfig(SourceConfig):
@@ -20,7 +21,7 @@ class GcpConfig(SourceConfig):
     @model_validator(mode="after")
     def _fields_for_credential(self):
         if self.credential == "service_account_file" and not self.service_account_file:
-            raise ValueError("credential = 'service_account_file' needs service_account_file")
+            raise Invalid("config.gcp_key_file")
         if self.credential == "token" and not self.token_env:
-            raise ValueError("credential = 'token' needs token_env")
+            raise Invalid("config.gcp_token")
         return self

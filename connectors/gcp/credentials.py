@@ -22,18 +22,18 @@ def build_credentials(cfg: GcpConfig) -> Credentials:
     if cfg.credential == "token":
         token = os.environ.get(cfg.token_env or "")
         if not token:
-            raise UserError(f"{where}: token_env: environment variable {cfg.token_env} is not set or empty")
+            raise UserError("config.gcp_env_missing", where=where, name=cfg.token_env)
         return oauth2_credentials.Credentials(token=token)
     if cfg.credential == "service_account_file":
         try:
             return service_account.Credentials.from_service_account_file(cfg.service_account_file, scopes=SCOPES)
         except FileNotFoundError:
-            raise UserError(f"{where}: service_account_file: file not found: {cfg.service_account_file}") from None
+            raise UserError("config.gcp_key_missing", where=where, path=cfg.service_account_file) from None
         except (ValueError, KeyError) as exc:
-            raise UserError(f"{where}: service_account_file: not a service account key file ({exc})") from None
+            raise UserError("config.gcp_key_invalid", where=where, reason=exc) from None
     try:
         credentials, _ = google.auth.default(scopes=SCOPES)
     except DefaultCredentialsError as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UserError(f"{where}: credential = 'default': {first_line}") from None
+        raise UserError("config.gcp_default", where=where, reason=first_line) from None
     return credentials

@@ -3,6 +3,7 @@
 from pydantic import Field, model_validator
 
 from connectors.config import Endpoint, MicrosoftCredential, SourceConfig
+from inventory.messages import Invalid
 
 
 class M365Config(SourceConfig, MicrosoftCredential):
@@ -17,5 +18,5 @@ class M365Config(SourceConfig, MicrosoftCredential):
     @classmethod
     def _renamed(cls, data):
         if isinstance(data, dict) and "max_concurrency" in data:
-            raise ValueError("max_concurrency is now max_workers (requests in flight; default: [scan] max_workers)")
+            raise Invalid("config.max_concurrency")
         return data

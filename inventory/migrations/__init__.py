@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, tex
 from sqlmodel import SQLModel
 
 from inventory import tables
+from inventory.messages import Said, say
 
 BASELINE = "0001"  # the schema of release 0.1.0
 CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
@@ -33,7 +34,7 @@ GRANT_CIO_VIEWS = f"""do $$ begin
 end $$"""
 
 
-class SchemaError(Exception):
+class SchemaError(Said):
     """The database holds a schema this tool cannot use: newer than the tool, or not Wolkenwacht's."""
 
 
@@ -93,8 +94,7 @@ def _current(conn: Connection) -> tuple[str, ...]:
     known = {script.revision for script in _script().walk_revisions()}
     newer = [rev for rev in current if rev not in known]
     if newer:
-        raise SchemaError(f"the database has schema version {newer[0]}, newer than this Wolkenwacht knows "
-                          f"(up to {head()}): use a newer Wolkenwacht")
+        raise SchemaError("schema.newer", found=newer[0], head=head())
     return current
 
 
@@ -115,12 +115,10 @@ def _check_baseline(conn: Connection) -> None:
     present = set(found.get_table_names())
     for table, columns in sorted(_baseline_columns().items()):
         if table not in present:
-            raise SchemaError(f"the database has tables but no schema version, and table {table} of Wolkenwacht 0.1.0 "
-                              "is missing: it is not a Wolkenwacht database")
+            raise SchemaError("schema.baseline_missing", table=table)
         have = frozenset(c["name"] for c in found.get_columns(table))
         if have != columns:
-            raise SchemaError(f"the database has no schema version and table {table} does not match Wolkenwacht 0.1.0 "
-                              f"(columns {', '.join(sorted(have ^ columns))} differ)")
+            raise SchemaError("schema.baseline_differs", table=table, columns=", ".join(sorted(have ^ columns)))
 
 
 def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) -> str:
@@ -131,20 +129,20 @@ def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) 
         if not current and not tables_present & CORE_TABLES:
             metadata(source_tables).create_all(conn)
             command.stamp(_config(conn), "head")
-            done = f"database schema created at version {head()}"
+            done = say("schema.created", head=head())
         else:
             if not current:
                 _check_baseline(conn)
                 command.stamp(_config(conn), BASELINE)
                 current = (BASELINE,)
             if current == (head(),):
-                done = f"database schema is at version {head()}"
+                done = say("schema.current", head=head())
             else:
                 for statement in _view_statements():
                     if statement.startswith("drop view"):
                         conn.execute(text(statement))
                 command.upgrade(_config(conn), "head")
-                done = f"database schema upgraded from version {current[0]} to {head()}"
+                done = say("schema.upgraded", found=current[0], head=head())
         for statement in _view_statements():
             conn.execute(text(statement))
         if conn.dialect.name == "postgresql":
@@ -157,6 +155,4 @@ def check_schema(engine: Engine) -> None:
     with engine.connect() as conn:
         current = _current(conn)
     if current != (head(),):
-        found = current[0] if current else "none (release 0.1.0)"
-        raise SchemaError(f"the database has schema version {found}, this Wolkenwacht reads {head()}: "
-                          "run 'wolkenwacht db upgrade' first")
+        raise SchemaError("schema.outdated", found=current[0] if current else say("schema.none"), head=head())
