@@ -389,13 +389,15 @@ def controls(packs) -> None:
 
 @main.command()
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the report and messages (default: the messages' language).")
 @click.pass_context
 def demo(ctx: click.Context, output_dir: Path, lang: str) -> None:
     """Scan the embedded sample estate of a fictional ministry, as `scan` would, and write the HTML report."""
     from scanner.demo import demo_estate, finish_demo
 
-    with demo_estate(output_dir, lang) as config_path:
+    lang = lang or language()
+    set_language(lang)
+    with demo_estate(output_dir) as config_path:
         ctx.invoke(scan, config_path=config_path)
     finish_demo(config_path, lang, err)
 

@@ -111,10 +111,11 @@ def test_demo_says_why_its_scan_is_partial(demo):
 def test_demo_without_moto_says_what_to_install(tmp_path):
     cwd, env = where_to_run(tmp_path)
     without_moto = "import runpy, sys; sys.modules['moto'] = None; runpy.run_module('scanner', run_name='__main__')"
+    env.pop("WOLKENWACHT_LANG")  # Dutch, the default
     done = subprocess.run([sys.executable, "-c", without_moto, "demo", "--output-dir", "out"], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
-    assert done.stderr.splitlines() == ["error: de demo heeft de AWS-emulator moto nodig: pip install 'wolkenwacht[demo]'"]
+    assert done.stderr.splitlines() == ["fout: de demo heeft de AWS-emulator moto nodig: pip install 'wolkenwacht[demo]'"]
     assert not (cwd / "out").exists()
 
 

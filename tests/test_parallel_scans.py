@@ -41,7 +41,7 @@ def findings(url: str, organisation: str) -> Counter:
 
 def test_three_organisations_scan_into_one_postgresql_database_at_once(tmp_path, postgres):
     shared = postgres.new_database()
-    with demo_estate(tmp_path / "estate", "en") as demo_config:
+    with demo_estate(tmp_path / "estate") as demo_config:
         template = demo_config.read_text(encoding="utf-8")
         configs = []
         for n, organisation in enumerate(ORGANISATIONS):

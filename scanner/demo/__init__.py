@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from sqlalchemy import select
 
 from inventory.db import connect_readonly
 from inventory.errors import UserError
+from inventory.messages import say
 from inventory.tables import Collection
 from reports.data import latest_scan_id
 from reports.write import write_report
@@ -38,11 +38,6 @@ HERE = Path(__file__).parent
 LOG = "emulators.log"
 MOTO_START_SECONDS = 120
 MOTO_GAPS = (("detective:", ""), ("macie2:", "cn-"))  # (call prefix, region prefix) moto server does not answer
-
-
-def messages(lang: str) -> dict[str, str]:
-    """What the demo tells its user, in ``lang`` (messages.toml)."""
-    return tomllib.loads((HERE / "messages.toml").read_text(encoding="utf-8"))[lang]
 
 
 def _log_to_file(stack: ExitStack, path: Path) -> TextIO:
@@ -108,10 +103,10 @@ def _start_emulators(stack: ExitStack) -> str:
 
 
 @contextmanager
-def demo_estate(output_dir: Path, lang: str) -> Iterator[Path]:
+def demo_estate(output_dir: Path) -> Iterator[Path]:
     """Serve the demo estate from the emulators while the context lasts; yields the config to scan it with."""
     if find_spec("moto") is None:  # installed without the demo extra
-        raise UserError(messages(lang)["needs_moto"])
+        raise UserError("demo.needs_moto")
     output_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(AWS_ACCESS_KEY_ID="demo", AWS_SECRET_ACCESS_KEY="demo", AWS_DEFAULT_REGION="eu-west-1",
                       MOTO_EC2_LOAD_DEFAULT_AMIS="false", WOLKENWACHT_DEMO_TOKEN="demo-token-not-a-secret")
@@ -144,16 +139,16 @@ def _failed_calls(engine, scan_id: int) -> tuple[str, str]:
 
 def finish_demo(config_path: Path, lang: str, console: Console) -> None:
     """Write report.html for the demo scan; say why the scan is partial and where its files are."""
-    config, say = load_config(config_path), messages(lang)
+    config = load_config(config_path)
     engine = connect_readonly(config.database)
     scan_id = latest_scan_id(engine)
     report = config_path.parent / "report.html"
     write_report(engine, scan_id, "html", report, lang=lang)
     gaps, others = _failed_calls(engine, scan_id)
     folder = config_path.parent
-    lines = [say["moto_gaps"].format(calls=gaps)] if gaps else []
-    lines += [say["other_failures"].format(calls=others)] if others else []
-    lines += [say["files"].format(database=folder / "wolkenwacht.db", report=report, log=folder / LOG)]
+    lines = [say("demo.moto_gaps", calls=gaps)] if gaps else []
+    lines += [say("demo.other_failures", calls=others)] if others else []
+    lines += [say("demo.files", database=folder / "wolkenwacht.db", report=report, log=folder / LOG)]
     for line in lines:
         console.print(line, markup=False, highlight=False)
 
