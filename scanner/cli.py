@@ -65,7 +65,8 @@ def _state(status: str, database: str) -> str:
     """How a scan that is not finished reads to a person."""
     if status != "running":
         return status
-    return say({True: "cli.state_running", False: "cli.state_gone"}.get(scan_running(database), "cli.state_unknown"))
+    running = scan_running(database)
+    return say("cli.state_unknown") if running is None else say("cli.state_running") if running else say("cli.state_gone")
 
 
 def _scan_id(engine, config: Config, requested: int | None) -> int:
