@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from connectors.registry import TABLES
 from findings.engine import Params, run_check
@@ -26,7 +26,8 @@ from scanner.cli import main
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 DEMO_ORGANISATION = "Ministerie van Binnenwateren"  # the organisation of the release databases' demo scan
 VIEWS = {"latest_scan", "latest_estate_scan", "latest_resource", "latest_finding", "region_location", "resource_location",
-         "cio_service", "cio_supplier"}
+         "cio_service", "cio_supplier", "resource"}
+TABLE_VIEWS = {"resource"}  # views that show what a table of an older schema held, as it held it
 
 
 def release_db(tmp_path: Path, version: str = "0.1.0") -> Path:
@@ -38,9 +39,12 @@ def release_db(tmp_path: Path, version: str = "0.1.0") -> Path:
 
 
 def snapshot(engine) -> dict[str, Counter]:
-    """Every row of every table, as a multiset per table (columns by name, so added columns are left out)."""
+    """Every row of every table (and of the views standing where a table was), as a multiset per table (columns
+    by name, so added columns are left out)."""
     with engine.connect() as conn:
-        names = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        found = inspect(conn)
+        names = [t for t in found.get_table_names() if t != "alembic_version"]
+        names += [v for v in found.get_view_names() if v in TABLE_VIEWS]
         return {t: Counter(tuple(sorted((k, hashable(v)) for k, v in row.items()))
                            for row in conn.exec_driver_sql(f'select * from "{t}"').mappings()) for t in names}
 
@@ -232,7 +236,9 @@ def copy_rows(source, target) -> None:
     """Copy every row from a 0.1.0 database to another, parents first (the columns 0.1.0 has), then the id sequences."""
     with source.connect() as src, target.begin() as dst:
         in_source = set(inspect(src).get_table_names())
-        for table in metadata(TABLES).sorted_tables:
+        schema = MetaData()
+        schema.reflect(dst)  # the target's 0.1.0 tables
+        for table in schema.sorted_tables:
             if table.name not in in_source:
                 continue
             present = {c["name"] for c in inspect(src).get_columns(table.name)}

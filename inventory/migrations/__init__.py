@@ -140,8 +140,9 @@ def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) 
             if current == (head(),):
                 done = f"database schema is at version {head()}"
             else:
+                views = set(inspect(conn).get_view_names())  # a name may be a table in an older schema
                 for statement in _view_statements():
-                    if statement.startswith("drop view"):
+                    if statement.startswith("drop view") and statement.split()[-1] in views:
                         conn.execute(text(statement))
                 command.upgrade(_config(conn), "head")
                 done = f"database schema upgraded from version {current[0]} to {head()}"
