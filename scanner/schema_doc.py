@@ -7,7 +7,8 @@ from sqlmodel import SQLModel
 import connectors.registry  # noqa: F401 - connector tables join the metadata
 
 VIEWS = ("Views: `resource` (every scan's resources as found: `resource_row` with `raw` from `raw_document`, where "
-         "each distinct raw answer is stored once), `region_location` (per reference location: outside the EEA, without adequacy, in an offensive-cyber "
+         "each distinct raw answer is stored once), `region_location` (per reference location: outside the EEA, "
+         "without adequacy, in an offensive-cyber "
          "state), `resource_location` (where each resource's data may be, used by the location checks), `latest_scan`, "
          "`latest_resource`, `latest_finding`; across organisations `latest_estate_scan`, `cio_service` and "
          "`cio_supplier` (see inventory/views.sql).")

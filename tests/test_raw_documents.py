@@ -1,7 +1,6 @@
 """Raw answers stored once by address: every scan's resources read as written, repeated answers are not
 stored again, pruning keeps shared answers and removes the ones no scan holds any more."""
 
-import dataclasses
 import json
 
 import orjson
