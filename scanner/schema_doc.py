@@ -34,7 +34,17 @@ def describe() -> list[dict]:
                             "references": next((fk.column.table.name for fk in column.foreign_keys), None)})
         tables.append({"name": table.name, "columns": columns,
                        "description": (model.__doc__ or "").strip().splitlines()[0] if model else ""})
+        if table.name == "resource_row":
+            tables.append(_resource_view(columns))
     return sorted([*tables, SCHEMA_VERSION], key=lambda t: t["name"])
+
+
+def _resource_view(columns: list[dict]) -> dict:
+    """The view ``resource`` as auditors query it: resource_row's columns with the raw answer in place of its address."""
+    raw = {"name": "raw", "type": "json", "references": None,
+           "description": "the provider's API answer for the resource (from raw_document)"}
+    return {"name": "resource", "columns": [raw if c["name"] == "raw_sha256" else c for c in columns],
+            "description": "View: every resource of every scan as found, with the provider's raw API answer."}
 
 
 def schema_markdown() -> str:
