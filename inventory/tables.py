@@ -58,8 +58,7 @@ class RawDocument(SQLModel, table=True):
 
 
 class Resource(SQLModel, table=True):
-    """One resource found in an account, normalised; its raw API answer is a raw_document. Query the view
-    ``resource``: these columns with ``raw`` in place of ``raw_sha256``."""
+    """One resource found in an account, normalised; query the view resource, which adds its raw API answer."""
 
     __tablename__ = "resource_row"
     __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),
