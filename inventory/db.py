@@ -205,8 +205,8 @@ class Writer:
             params.append(tuple(values) if statement.copy or statement.names is None
                           else dict(zip(statement.names, values, strict=True)))
         with self.engine.begin() as conn:
-            if documents:
-                conn.exec_driver_sql(STORE_DOCUMENT[self.engine.dialect.name], list(documents.items()))
+            if documents:  # in address order: scans writing the same answers at once lock them in one order
+                conn.exec_driver_sql(STORE_DOCUMENT[self.engine.dialect.name], sorted(documents.items()))
             if statement.copy:
                 with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement.copy) as copy:
                     for values in params:
