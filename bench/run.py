@@ -1,7 +1,7 @@
 """Benchmark: ingest a synthetic inventory, derive its facts and judge it with every pack.
 
     python bench/run.py --resources 100000 [--database sqlite:///path | postgresql] [--parallel N] [--seed 1]
-                        [--profile] [--detail]
+                        [--scans N [--changed 0.01]] [--profile] [--detail]
 
 Prints one line per phase (seconds, rows, rows/s, peak RSS so far) and the findings per status.
 The ingest phase includes producing the rows (``inventory.rows`` instances, as connectors yield
@@ -10,7 +10,9 @@ them); the generator alone is timed in a separate pass beforehand and shown on i
 the time of each check's SQL and of the slowest statements. ``--database postgresql`` starts a
 throwaway PostgreSQL server (tests/pgserver.py) for the run; ``--parallel N`` runs N scans of
 ``--resources`` each at the same time into one database, as N scheduled jobs of one deployment
-would, and prints the wall time of all of them.
+would, and prints the wall time of all of them. ``--scans N`` scans the same estate N times into one
+database (``--changed`` is the fraction of resources that differ in each later scan) and prints the
+bytes each scan added per table and index.
 """
 
 import argparse
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, event, insert
 
-from bench import synthetic
+from bench import storage, synthetic
 from connectors.registry import TABLES
 from findings.engine import Params, evaluate, run_check
 from findings.facts import derive_facts
@@ -106,10 +108,10 @@ class Phases:
         print(f"{'total (not setup)':<22}{total:>9.1f}   (without producing rows: {total - produced:.1f})")
 
 
-def producing_seconds(resources: int, seed: int) -> float:
+def producing_seconds(resources: int, seed: int, number: int, changed: float) -> float:
     """How long the generator alone takes to produce the estate (a separate, untimed-phase pass)."""
     start = time.perf_counter()
-    for _row in synthetic.inventory(resources, seed):
+    for _row in synthetic.inventory(resources, seed, number, changed):
         pass
     return time.perf_counter() - start
 
@@ -139,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
                                            "(default: a temporary SQLite file)")
     parser.add_argument("--parallel", type=int, default=1, help="scans at the same time into one database")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scans", type=int, default=1, help="scans of the same estate, one after the other")
+    parser.add_argument("--changed", type=float, default=0.0, help="fraction of resources that differ in later scans")
     parser.add_argument("--profile", action="store_true", help="print the top 25 cProfile entries per phase")
     parser.add_argument("--detail", action="store_true", help="print time per check SQL and slowest statements")
     args = parser.parse_args(argv)
@@ -172,23 +176,35 @@ def run_all(args, url: str) -> None:
 
 
 def run(args, url: str) -> None:
-    engine, phases = connect(url), Phases(args.profile)
+    engine = connect(url)
     statements = Statements(engine)
+    with schema_lock(engine):
+        create_schema(engine, TABLES)
+        load_reference(engine)
+    before = storage.sizes(engine) if args.scans > 1 else {}
+    for number in range(1, args.scans + 1):
+        scan(args, engine, url, statements, number)
+        if args.scans > 1:
+            after = storage.sizes(engine)
+            storage.print_growth(before, after, number)
+            before = after
+
+
+def scan(args, engine: Engine, url: str, statements: Statements, number: int) -> None:
+    """One scan of the estate (the ``number``-th of this run), with its phases timed."""
+    phases = Phases(args.profile)
     packs = list(load_packs().values())
     counts: dict[str, int] = {}
     with phases.phase("setup", lambda: counts["register"]):
-        with schema_lock(engine):
-            create_schema(engine, TABLES)
-            load_reference(engine)
         scan_id = new_scan(engine)
         writer = Writer(engine, scan_id)
         writer.add_all(register_rows(synthetic.register(args.resources, args.seed)))
         writer.flush()
         counts["register"] = sum(writer.counts.values())
-    produced = producing_seconds(args.resources, args.seed)
+    produced = producing_seconds(args.resources, args.seed, number, args.changed)
     writer = Writer(engine, scan_id)
     with phases.phase("ingest", lambda: sum(writer.counts.values())):
-        writer.add_all(synthetic.inventory(args.resources, args.seed))
+        writer.add_all(synthetic.inventory(args.resources, args.seed, number, args.changed))
         writer.flush()
     with phases.phase("facts", lambda: counts["facts"]):
         counts["facts"] = derive_facts(engine, scan_id, "classification")
@@ -198,7 +214,7 @@ def run(args, url: str) -> None:
     if engine.dialect.name == "sqlite":
         with phases.phase("checkpoint", lambda: 0), engine.connect() as conn:
             conn.exec_driver_sql("pragma wal_checkpoint(truncate)")  # what closing the database would do
-    print(f"\n{args.resources:,} resources, {dict(writer.counts)}, database {url}")
+    print(f"\nscan {number}: {args.resources:,} resources, {dict(writer.counts)}, database {url}")
     phases.print(produced)
     print("\nfindings: " + ", ".join(f"{status} {n:,}" for status, n in sorted(counts["findings"].items())))
     if url.startswith("sqlite:///"):
@@ -210,7 +226,6 @@ def run(args, url: str) -> None:
         for label, seconds, calls in statements.top():
             print(f"{label:<92}{seconds:>9.2f}{calls:>7}")
         per_check(engine, packs, params)
-
 
 if __name__ == "__main__":
     main()

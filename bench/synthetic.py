@@ -1,8 +1,10 @@
 """A synthetic inventory for the benchmark: a deterministic, streamed estate of N resources.
 
-``inventory(n, seed)`` yields rows (the ``inventory.rows`` types connectors yield) in the order a
+``inventory(n, seed, scan, changed)`` yields rows (the ``inventory.rows`` types connectors yield) in the order a
 scan produces them: per account its Account row, its Collection rows, its SecurityService rows,
-then its resources. Nothing is kept between accounts, so memory stays flat whatever N is.
+then its resources. Nothing is kept between accounts, so memory stays flat whatever N is. A later
+``scan`` of the same estate is the same except for a ``changed`` fraction of the resources, whose
+state tag and raw answer carry the scan number (a repeated scan of an estate that changed a little).
 ``register(n, seed)`` is the matching register: most accounts are in it, many with a default
 classification.
 
@@ -124,12 +126,20 @@ def _raw(provider: str, uid: str, type_: str, region, created: datetime, tags: d
                            "supportsHttpsTrafficOnly": True, "publicNetworkAccess": "Disabled"}}
 
 
-def _resources(rng: random.Random, provider: str, account: str, count: int, start: int) -> Iterator[Row]:
+def _changes(i: int, changed: float) -> bool:
+    """Whether resource ``i`` is one of the ``changed`` fraction that differ in a later scan (spread evenly)."""
+    return (i * 7919) % 10000 < changed * 10000
+
+
+def _resources(rng: random.Random, provider: str, account: str, count: int, start: int, scan: int,
+               changed: float) -> Iterator[Row]:
     regions, types = REGION_DRAW[provider], TYPE_DRAW[provider]
     for i in range(start, start + count):
         region = regions[rng.randrange(len(regions))]
         type_, stores_data, source_api = types[rng.randrange(len(types))]
         uid, tags = _uid(provider, account, type_, region, i), ({} if provider == "m365" else _tags(rng, i))
+        if scan > 1 and _changes(i, changed):
+            tags = {**tags, "state": f"scan-{scan}"}
         created = None if rng.random() < 0.1 else EPOCH + timedelta(seconds=rng.randrange(9 * 365 * 86400))
         encrypted, custody, key_id = _encryption(rng, provider, account, i) if stores_data else (None, None, None)
         yield Resource(
@@ -158,12 +168,13 @@ def _account_rows(rng: random.Random, index: int, provider: str, account: str, c
                               raw={"status": enabled})
 
 
-def inventory(n: int, seed: int = 1) -> Iterator[Row]:
-    """The whole estate as rows (``inventory.rows`` types), streamed account by account."""
+def inventory(n: int, seed: int = 1, scan: int = 1, changed: float = 0.0) -> Iterator[Row]:
+    """The whole estate as rows (``inventory.rows`` types), streamed account by account; in ``scan`` 2 and
+    later, a ``changed`` fraction of the resources differs from the first scan."""
     rng, start = random.Random(seed), 0
     for index, (provider, account, count) in enumerate(account_ids(n)):
         yield from _account_rows(rng, index, provider, account, count)
-        yield from _resources(rng, provider, account, count, start)
+        yield from _resources(rng, provider, account, count, start, scan, changed)
         start += count
 
 

@@ -1,6 +1,7 @@
 """Opening the inventory database, creating its schema, and storing rows in bulk."""
 
 import dataclasses
+import hashlib
 import sqlite3
 import time
 from collections import defaultdict
@@ -15,6 +16,7 @@ import orjson
 from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
 
 from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
+from inventory.rows import RAW_ADDRESS
 
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
@@ -120,6 +122,7 @@ class _Statement:
     processed: tuple[tuple[int, Callable], ...]  # (parameter position, bind processor)
     names: tuple[str, ...] | None  # parameter names when the driver takes dicts (psycopg)
     copy: str | None  # PostgreSQL: the COPY ... FROM STDIN that loads a batch faster than INSERTs
+    raw_at: int | None  # position of the raw answer, stored as a raw_document and replaced by its address
 
 
 @cache
@@ -128,14 +131,17 @@ def _statement(row_type: type, dialect: Dialect) -> _Statement:
     table = row_type.model.__table__
     fields = tuple(f.name for f in dataclasses.fields(row_type))
     has_scan_id = "scan_id" in table.c
-    columns = ("scan_id", *fields) if has_scan_id else fields
+    addressed = RAW_ADDRESS in table.c
+    columns = tuple(RAW_ADDRESS if addressed and name == "raw" else name for name in fields)
+    columns = ("scan_id", *columns) if has_scan_id else columns
     compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
     names = tuple(compiled.positiontup) if compiled.positional else columns
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     return _Statement(sql=compiled.string, values=attrgetter(*fields), has_scan_id=has_scan_id,
                       order=None if names == columns else tuple(columns.index(name) for name in names),
                       processed=tuple((i, p) for i, p in enumerate(processors) if p),
-                      names=None if compiled.positional else names, copy=_copy_sql(table, names, dialect))
+                      names=None if compiled.positional else names, copy=_copy_sql(table, names, dialect),
+                      raw_at=columns.index(RAW_ADDRESS) if addressed else None)
 
 
 def _copy_sql(table, names: tuple[str, ...], dialect: Dialect) -> str | None:
@@ -143,6 +149,20 @@ def _copy_sql(table, names: tuple[str, ...], dialect: Dialect) -> str | None:
         return None
     quote = dialect.identifier_preparer.quote
     return f"copy {quote(table.name)} ({', '.join(quote(n) for n in names)}) from stdin"
+
+
+# One copy of each raw answer, shared by every row and scan that holds it (its address: SHA-256 of its JSON text).
+STORE_DOCUMENT = {"sqlite": "insert into raw_document (sha256, raw) values (?, ?) on conflict do nothing",
+                  "postgresql": "insert into raw_document (sha256, raw) values (%s, cast(%s as json)) on conflict do nothing"}
+
+
+def address(raw, documents: dict[bytes, str]) -> bytes:
+    """The address of a raw answer, with its JSON text added to ``documents`` (None is JSON null, as a JSON
+    column stores it)."""
+    document = dumps(raw)
+    digest = hashlib.sha256(document.encode()).digest()
+    documents[digest] = document
+    return digest
 
 
 class Writer:
@@ -173,9 +193,11 @@ class Writer:
         if not rows:
             return
         statement = _statement(row_type, self.engine.dialect)
-        params = []
+        params, documents = [], {}
         for values in rows:
             values = [self.scan_id, *values] if statement.has_scan_id else list(values)
+            if statement.raw_at is not None:
+                values[statement.raw_at] = address(values[statement.raw_at], documents)
             if statement.order:
                 values = [values[i] for i in statement.order]
             for i, process in statement.processed:
@@ -183,13 +205,15 @@ class Writer:
             params.append(tuple(values) if statement.copy or statement.names is None
                           else dict(zip(statement.names, values, strict=True)))
         with self.engine.begin() as conn:
+            if documents:  # in address order: scans writing the same answers at once lock them in one order
+                conn.exec_driver_sql(STORE_DOCUMENT[self.engine.dialect.name], sorted(documents.items()))
             if statement.copy:
                 with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement.copy) as copy:
                     for values in params:
                         copy.write_row(values)
             else:
                 conn.exec_driver_sql(statement.sql, params)
-        self.counts[row_type.model.__tablename__] += len(rows)
+        self.counts[row_type.model.__tablename__.removesuffix("_row")] += len(rows)  # as auditors query it (view resource)
 
     def flush(self) -> None:
         for row_type in list(self.pending):

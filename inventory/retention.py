@@ -2,11 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import Engine, MetaData, bindparam, delete, select
+from sqlalchemy import Engine, MetaData, bindparam, delete, select, text
 
 from inventory.tables import Scan
 
 _s = Scan.__table__
+# Raw answers no remaining resource row holds (shared ones stay). SQLite reads the IN list once into an
+# index; PostgreSQL plans NOT EXISTS as a hash anti-join (its NOT IN would rescan for every document).
+UNHELD_DOCUMENTS = {
+    "sqlite": "delete from raw_document where sha256 not in (select raw_sha256 from resource_row where raw_sha256 is not null)",
+    "postgresql": "delete from raw_document d where not exists (select 1 from resource_row r where r.raw_sha256 = d.sha256)"}
 
 
 def scans_to_prune(engine: Engine, organisation: str | None, keep: int | None = None,
@@ -28,7 +33,8 @@ def scans_to_prune(engine: Engine, organisation: str | None, keep: int | None = 
 
 
 def prune(engine: Engine, scan_ids: list[int]) -> dict[str, int]:
-    """Delete the scans and every row that carries their scan_id (sources' tables too); rows removed per table."""
+    """Delete the scans and every row that carries their scan_id (sources' tables too), then the raw answers
+    only they held; rows removed per table."""
     removed: dict[str, int] = {}
     if not scan_ids:
         return removed
@@ -42,4 +48,7 @@ def prune(engine: Engine, scan_ids: list[int]) -> dict[str, int]:
             result = conn.execute(delete(table).where(column.in_(bindparam("ids", expanding=True))), {"ids": scan_ids})
             if result.rowcount:
                 removed[table.name] = result.rowcount
+        documents = conn.execute(text(UNHELD_DOCUMENTS[engine.dialect.name])).rowcount
+        if documents:
+            removed["raw_document"] = documents
     return removed

@@ -1,7 +1,8 @@
 """Rows as connectors hand them over: one light dataclass per inventory table.
 
 ``rows.Resource(...)`` has the fields of the table ``tables.Resource`` with the same defaults,
-except ``id`` (the database assigns it) and ``scan_id`` (the :class:`~inventory.db.Writer` fills it).
+except ``id`` (the database assigns it) and ``scan_id`` (the :class:`~inventory.db.Writer` fills it);
+a table that stores its raw answer by address (``raw_sha256``) takes the answer itself as ``raw``.
 ``row.model`` names the table. The tables in ``inventory.tables`` stay the one definition; each row
 type is derived from its table. The reason is cost: building a SQLModel table instance takes about
 50 µs (SQLAlchemy instrumentation and pydantic hooks on every field), a slotted dataclass about
@@ -10,7 +11,7 @@ type checker, so under ``TYPE_CHECKING`` each name is its table instead (the fie
 """
 
 from dataclasses import field, make_dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic_core import PydanticUndefined
 from sqlmodel import SQLModel
@@ -18,6 +19,7 @@ from sqlmodel import SQLModel
 from inventory import tables
 
 FILLED_BY_STORAGE = ("id", "scan_id")
+RAW_ADDRESS = "raw_sha256"  # the Writer stores the row's ``raw`` as a raw_document and puts its address here
 
 
 class Row(Protocol):
@@ -32,13 +34,16 @@ def row_type(model: type[SQLModel]) -> type:
     for name, info in model.model_fields.items():
         if name in FILLED_BY_STORAGE:
             continue
+        annotation = info.annotation
+        if name == RAW_ADDRESS:
+            name, annotation = "raw", Any
         if info.default_factory is not None:
             spec = field(default_factory=info.default_factory)
         elif info.default is PydanticUndefined:
             spec = field()
         else:
             spec = field(default=info.default)
-        fields.append((name, info.annotation, spec))
+        fields.append((name, annotation, spec))
     row = make_dataclass(model.__name__, fields, kw_only=True, slots=True)
     row.model = model
     return row

@@ -49,9 +49,18 @@ class Account(SQLModel, table=True):
     raw: Any = jsonb("the provider's API answer describing the account")
 
 
-class Resource(SQLModel, table=True):
-    """One resource found in an account, normalised, with the raw API answer."""
+class RawDocument(SQLModel, table=True):
+    """A provider's raw API answer, stored once however many resources and scans hold it (content-addressed)."""
 
+    __tablename__ = "raw_document"
+    sha256: bytes = Field(primary_key=True, description="SHA-256 of the document's JSON text (its address)")
+    raw: Any = jsonb("the provider's API answer")
+
+
+class Resource(SQLModel, table=True):
+    """One resource found in an account, normalised; query the view resource, which adds its raw API answer."""
+
+    __tablename__ = "resource_row"
     __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),
                       Index("ix_resource_uid", "provider", "account_id", "uid", "scan_id"))
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +80,8 @@ class Resource(SQLModel, table=True):
         "external (key outside the CSP) or none"))
     key_id: str | None = Field(default=None, description="key ARN, Key Vault key URI or Cloud KMS key name when customer-managed")
     source_api: str = Field(description="API call that returned it, e.g. s3:ListBuckets")
-    raw: Any = jsonb("the provider's API answer for the resource")
+    raw_sha256: bytes | None = Field(default=None, foreign_key="raw_document.sha256",
+                                     description="the raw_document holding the provider's API answer for the resource")
 
 
 class Setting(SQLModel, table=True):
@@ -176,7 +186,7 @@ class FactResource(SQLModel, table=True):
     """Derived facts per resource (findings/facts.py): location and classification."""
 
     __tablename__ = "fact_resource"
-    resource_id: int = Field(primary_key=True, foreign_key="resource.id")
+    resource_id: int = Field(primary_key=True, foreign_key="resource_row.id")
     scan_id: int = Field(index=True)
     location_kind: str = Field(description="region, multi, geography, global, unreported (the provider gives "
                                            "no location) or unknown (not in ref_region)")
@@ -197,7 +207,7 @@ class FactResourceCountry(SQLModel, table=True):
     """Derived: one row per (resource, country) it may use."""
 
     __tablename__ = "fact_resource_country"
-    resource_id: int = Field(primary_key=True, foreign_key="resource.id")
+    resource_id: int = Field(primary_key=True, foreign_key="resource_row.id")
     country: str = Field(primary_key=True)
     scan_id: int = Field(index=True)
 
@@ -405,7 +415,7 @@ class Finding(SQLModel, table=True):
     deadline: date | None = Field(default=None, description="end of the transition period for 'transition' findings")
     provider: str | None = None
     account_id: str | None = None
-    resource_id: int | None = Field(default=None, foreign_key="resource.id", description="null for account-level findings")
+    resource_id: int | None = Field(default=None, foreign_key="resource_row.id", description="null for account-level findings")
     explain_id: int | None = Field(default=None, foreign_key="register_explain.id",
                                    description="comply-or-explain entry that covers an 'explained' finding")
     accepted_risk_id: int | None = Field(default=None, foreign_key="register_accepted_risk.id",

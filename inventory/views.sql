@@ -1,5 +1,5 @@
--- Views for auditors and checks: where each resource's data may be, and the latest scan with its
--- findings and everything needed to read them.
+-- Views for auditors and checks: each scan's resources with their raw answers, where each resource's
+-- data may be, and the latest scan with its findings and everything needed to read them.
 drop view if exists cio_supplier;
 drop view if exists cio_service;
 drop view if exists resource_location;
@@ -8,6 +8,16 @@ drop view if exists latest_finding;
 drop view if exists latest_resource;
 drop view if exists latest_scan;
 drop view if exists latest_estate_scan;
+drop view if exists resource;
+-- Every resource of every scan as it was found, with the provider's raw answer. The rows are stored in
+-- resource_row; each distinct raw answer is stored once in raw_document, shared by the scans that saw it.
+-- The raw answer is a scalar subquery, not a join, so the view stays one table for the planner: it is
+-- merged into every query and the subquery runs only where raw is read.
+create view resource as
+  select r.id, r.scan_id, r.provider, r.account_id, r.uid, r.type, r.name, r.region, r.created_at, r.tags,
+         r.stores_data, r.encrypted, r.key_custody, r.key_id, r.source_api,
+         (select d.raw from raw_document d where d.sha256 = r.raw_sha256) as raw
+  from resource_row r;
 create view latest_scan as
   select * from scan where id = (select max(id) from scan where status in ('complete', 'partial'));
 -- The newest finished (complete or partial) scan of each organisation and estate: the current

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from connectors.registry import TABLES
 from findings.engine import Params, run_check
@@ -22,11 +22,13 @@ from inventory import migrations
 from inventory.db import connect, create_schema
 from inventory.migrations import BASELINE, SchemaError, head, metadata
 from scanner.cli import main
+from tests.reports.test_auditor import readme_queries
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 DEMO_ORGANISATION = "Ministerie van Binnenwateren"  # the organisation of the release databases' demo scan
 VIEWS = {"latest_scan", "latest_estate_scan", "latest_resource", "latest_finding", "region_location", "resource_location",
-         "cio_service", "cio_supplier"}
+         "cio_service", "cio_supplier", "resource"}
+TABLE_VIEWS = {"resource"}  # views that show what a table of an older schema held, as it held it
 
 
 def release_db(tmp_path: Path, version: str = "0.1.0") -> Path:
@@ -38,9 +40,12 @@ def release_db(tmp_path: Path, version: str = "0.1.0") -> Path:
 
 
 def snapshot(engine) -> dict[str, Counter]:
-    """Every row of every table, as a multiset per table (columns by name, so added columns are left out)."""
+    """Every row of every table (and of the views standing where a table was), as a multiset per table (columns
+    by name, so added columns are left out)."""
     with engine.connect() as conn:
-        names = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        found = inspect(conn)
+        names = [t for t in found.get_table_names() if t != "alembic_version"]
+        names += [v for v in found.get_view_names() if v in TABLE_VIEWS]
         return {t: Counter(tuple(sorted((k, hashable(v)) for k, v in row.items()))
                            for row in conn.exec_driver_sql(f'select * from "{t}"').mappings()) for t in names}
 
@@ -232,7 +237,9 @@ def copy_rows(source, target) -> None:
     """Copy every row from a 0.1.0 database to another, parents first (the columns 0.1.0 has), then the id sequences."""
     with source.connect() as src, target.begin() as dst:
         in_source = set(inspect(src).get_table_names())
-        for table in metadata(TABLES).sorted_tables:
+        schema = MetaData()
+        schema.reflect(dst)  # the target's 0.1.0 tables
+        for table in schema.sorted_tables:
             if table.name not in in_source:
                 continue
             present = {c["name"] for c in inspect(src).get_columns(table.name)}
@@ -242,3 +249,39 @@ def copy_rows(source, target) -> None:
             dst.execute(table.insert(), rows)
             if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
                 dst.exec_driver_sql(f"select setval(pg_get_serial_sequence('{table.name}', 'id'), (select max(id) from {table.name}))")
+
+
+def test_a_database_of_several_scans_upgrades_to_shared_raw_answers_with_the_same_answers(tmp_path):
+    """Written by the previous code path (schema 0004): the fixture's scan, a second scan of the same resources
+    with one changed answer and one missing, then the upgrade. Every row reads as before, the README's queries
+    answer as before, and each distinct raw answer is stored once."""
+    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    with engine.begin() as conn:
+        for view in inspect(conn).get_view_names():
+            conn.exec_driver_sql(f"drop view {view}")
+        command.stamp(migrations._config(conn), BASELINE)
+        command.upgrade(migrations._config(conn), "0004")
+        conn.exec_driver_sql("insert into scan (started_at, status, tool_version, organisation_profile, config_sha256)"
+                             " select started_at, 'failed', tool_version, organisation_profile, config_sha256 from scan")
+        columns = "provider, account_id, uid, type, name, region, created_at, tags, stores_data, encrypted, key_custody, key_id, source_api"
+        conn.exec_driver_sql(f"insert into resource (scan_id, {columns}, raw) select 2, {columns},"
+                             " case when id = 1 then json_set(raw, '$.etag', 'changed') when id = 2 then null else raw end"
+                             " from resource where scan_id = 1")
+        distinct = conn.exec_driver_sql("select count(distinct raw) from resource").scalar_one()
+        resources = conn.exec_driver_sql("select count(*) from resource").scalar_one()
+    for statement in migrations._view_statements():  # the views at 0004 read the table resource as they do the view
+        if not statement.startswith("drop view") and " resource as" not in statement:
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+    before = snapshot(engine)
+    with engine.connect() as conn:
+        answers = [conn.execute(text(q.strip().rstrip(";"))).all() for q in readme_queries()]
+    assert create_schema(engine, TABLES) == f"database schema upgraded from version 0004 to {head()}"
+    after = snapshot(engine)
+    for table, rows in before.items():
+        assert only_columns_of(after[table], rows) == rows, table
+    with engine.connect() as conn:
+        assert [conn.execute(text(q.strip().rstrip(";"))).all() for q in readme_queries()] == answers
+        assert all(answers) and resources > 100 and len(after["resource"]) == resources
+        assert conn.exec_driver_sql("select count(*) from raw_document").scalar_one() == distinct == resources // 2 + 1
+        assert conn.exec_driver_sql("select count(*) from resource where raw is null").scalar_one() == 1

@@ -30,6 +30,15 @@ def rows_per_scan(engine) -> dict[tuple[str, int], int]:
     return counts
 
 
+def raw_answers(engine) -> dict[int, set[str]]:
+    """Scan -> the distinct raw answers of its resources, as the view ``resource`` shows them."""
+    answers = {}
+    with engine.connect() as conn:
+        for scan_id, raw in conn.execute(text("select scan_id, raw from resource")):
+            answers.setdefault(scan_id, set()).add(raw)
+    return answers
+
+
 def scan(engine, started: datetime, organisation: str = FIXTURE_ORGANISATION, finished: bool = True) -> int:
     scan_id = add_scan(engine, started)
     store(engine, scan_id, golden_estate().rows())
@@ -68,11 +77,13 @@ def test_keep_removes_older_scans_and_all_their_rows(history):
     before = rows_per_scan(engine)
     old_rows = {table: n for (table, scan_id), n in before.items() if scan_id == ids["old"]}
     assert len(old_rows) >= 20 and "m365_user" in old_rows and "onprem_endpoint" in old_rows
+    answers = raw_answers(engine)
+    only_old = answers[ids["old"]] - set().union(*(a for scan_id, a in answers.items() if scan_id != ids["old"]))
     code, output = prune(config, "--keep", "2")
     assert code == 0, output
     assert output.startswith(f"removed 1 scan(s) of {FIXTURE_ORGANISATION}: ")
     reported = dict(reversed(part.split(" ", 1)) for part in output.split(": ", 1)[1].split(", "))
-    assert {table: int(n) for table, n in reported.items()} == old_rows
+    assert only_old and {table: int(n) for table, n in reported.items()} == old_rows | {"raw_document": len(only_old)}
     assert rows_per_scan(engine) == {k: n for k, n in before.items() if k[1] != ids["old"]}
 
 

@@ -2,8 +2,10 @@
 
 import ast
 import dataclasses
+import hashlib
 import importlib
 import inspect
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -20,16 +22,17 @@ ROW_TYPES = [t for module in (rows, m365_rows, onprem_rows) for t in vars(module
              if isinstance(t, type) and hasattr(t, "model") and t is not rows.Row]
 NOT_WRITTEN_ROW_BY_ROW = {"ref_region", "ref_region_country", "ref_country", "ref_provider",  # reference.py
                           "fact_resource_country", "fact_region", "fact_provider",  # INSERT ... SELECT
-                          "finding_transition"}  # rule transition_evidence
+                          "finding_transition",  # rule transition_evidence
+                          "raw_document"}  # the Writer, from the raw answers of resource rows
 
 
 @pytest.mark.parametrize("row_type", ROW_TYPES, ids=lambda t: t.__name__)
 def test_row_type_has_the_columns_and_defaults_of_its_table(row_type):
     table = row_type.model.__table__
     fields = {f.name: f for f in dataclasses.fields(row_type)}
-    assert list(fields) == [c.name for c in table.columns if c.name not in ("id", "scan_id")]
+    assert list(fields) == ["raw" if c.name == rows.RAW_ADDRESS else c.name for c in table.columns if c.name not in ("id", "scan_id")]
     for name, field in fields.items():
-        info = row_type.model.model_fields[name]
+        info = row_type.model.model_fields[rows.RAW_ADDRESS if name == "raw" and rows.RAW_ADDRESS in table.c else name]
         required = info.is_required()
         assert (field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING) == required
         if not required and field.default_factory is dataclasses.MISSING:
@@ -49,29 +52,34 @@ def test_missing_or_unknown_field_is_refused():
 
 
 def test_writer_stores_what_the_orm_stores(tmp_path):
+    """Column by column the same row, the raw answer stored once as the raw_document addressed by the SHA-256
+    of its JSON text."""
     engine, scan_id = new_inventory(tmp_path)
     amsterdam = timezone(timedelta(hours=2))
     values = dict(provider="aws", account_id="111122223333", type="s3.bucket", name="b", region="eu-west-1",
                   created_at=datetime(2024, 5, 1, 12, 30, 15, 250, tzinfo=amsterdam),
                   tags={"Classificatie": "intern", "ü": [1]},
-                  stores_data=True, encrypted=False, key_custody="none", source_api="s3:ListBuckets",
-                  raw={"Name": "b", "nested": {"n": None}})
+                  stores_data=True, encrypted=False, key_custody="none", source_api="s3:ListBuckets")
+    raw = {"Name": "b", "ü": {"n": None}}
     writer = Writer(engine, scan_id, batch=1)
-    writer.add(rows.Resource(uid="by-writer", **values))
+    writer.add(rows.Resource(uid="by-writer", raw=raw, **values))
     writer.flush()
+    sha256 = hashlib.sha256(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode()).digest()
     with Session(engine) as session:
-        session.add(tables.Resource(scan_id=scan_id, uid="by-orm", **values))
+        session.add(tables.Resource(scan_id=scan_id, uid="by-orm", raw_sha256=sha256, **values))
         session.commit()
     with engine.connect() as conn:
         stored = {r.uid: r._asdict() for r in conn.exec_driver_sql("select * from resource").all()}
+        assert conn.exec_driver_sql("select count(*) from raw_document").scalar_one() == 1
     by_writer, by_orm = stored["by-writer"], stored["by-orm"]
     assert {k: v for k, v in by_writer.items() if k not in ("id", "uid")} == \
            {k: v for k, v in by_orm.items() if k not in ("id", "uid")}
     assert by_writer["scan_id"] == scan_id
     with Session(engine) as session:
         read = session.exec(select(tables.Resource).where(tables.Resource.uid == "by-writer")).one()
+        document = session.get(tables.RawDocument, read.raw_sha256)
     assert read.created_at == datetime(2024, 5, 1, 10, 30, 15, 250, tzinfo=UTC)
-    assert (read.tags, read.raw, read.encrypted) == (values["tags"], values["raw"], False)
+    assert (read.tags, document.raw, read.encrypted) == (values["tags"], raw, False)
     assert writer.counts == {"resource": 1}
 
 

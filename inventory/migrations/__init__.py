@@ -138,8 +138,9 @@ def create_schema(engine: Engine, source_tables: Iterable[type[SQLModel]] = ()) 
             if current == (head(),):
                 done = say("schema.current", head=head())
             else:
+                views = set(inspect(conn).get_view_names())  # a name may be a table in an older schema
                 for statement in _view_statements():
-                    if statement.startswith("drop view"):
+                    if statement.startswith("drop view") and statement.split()[-1] in views:
                         conn.execute(text(statement))
                 command.upgrade(_config(conn), "head")
                 done = say("schema.upgraded", found=current[0], head=head())

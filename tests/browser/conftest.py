@@ -26,7 +26,7 @@ def reports(tmp_path_factory):
             sqlite3.connect(folder / "wolkenwacht.db") as copy:
         source.backup(copy)  # with what is still in the write-ahead log
     with sqlite3.connect(folder / "wolkenwacht.db") as conn:
-        conn.execute("update resource set name = ? where id = (select min(resource_id) from finding"
+        conn.execute("update resource_row set name = ? where id = (select min(resource_id) from finding"
                      " where status = 'fail' and resource_id is not null)", (HOSTILE,))
         conn.execute("update scan set organisation_name = ?", ("Ministerie </style><b>x</b>",))
     engine = connect_readonly(f"sqlite:///{folder / 'wolkenwacht.db'}")
