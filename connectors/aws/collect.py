@@ -68,9 +68,8 @@ class AwsConnector:
                                      error="scan deadline reached before this account was scanned")
 
     def _account(self, scope: Scope, pool: ThreadPoolExecutor) -> Iterator[Row]:
-        regions, record = accounts.regions(self.clients, self.config, scope)
-        if record:
-            yield record
+        regions, rows = accounts.regions(self.clients, self.config, scope)
+        yield from rows
         if not regions:
             return
         estate, clients = self.config.name, self.clients

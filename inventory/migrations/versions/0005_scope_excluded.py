@@ -1,0 +1,28 @@
+"""Scope the configuration left out (AWS regions, Azure subscriptions), recorded per scan.
+
+Earlier scans have no rows: they did not record what their configuration left out.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "scope_excluded",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("scan_id", sa.Integer(), sa.ForeignKey("scan.id"), nullable=False, index=True),
+        sa.Column("provider", sa.String(), nullable=False),
+        sa.Column("estate", sa.String(), nullable=False),
+        sa.Column("account_id", sa.String(), nullable=False),
+        sa.Column("region", sa.String(), nullable=True),
+        sa.Column("name", sa.String(), nullable=True),
+        sa.Column("config_field", sa.String(), nullable=False),
+        sa.Column("source_api", sa.String(), nullable=False))
+
