@@ -2,8 +2,11 @@
 
 Mailbox location per mail-enabled user: ``GET /users/{id}/mailboxSettings`` answers 200 for an
 Exchange Online mailbox and 404 ``MailboxNotEnabledForRESTAPI`` when there is none ("inactive,
-soft-deleted, or hosted on-premise"): a directory-synced user without a cloud mailbox is counted
-``onprem``, a cloud-only one ``none``. The mailbox usage report adds item counts and storage.
+soft-deleted, or hosted on-premise"). A 404 only says that Exchange Online hosts no mailbox: a
+directory-synced user with an Exchange Online licence but no cloud mailbox is counted ``onprem``
+(Exchange Online provisions no mailbox for a licensed user whose mailbox is on-premises); a synced
+user without that licence, or a cloud-only user, is ``none`` (no evidence of a mailbox anywhere).
+Neither is evidence of a hybrid deployment. The mailbox usage report adds item counts and storage.
 
 Hybrid evidence: certificates on the Office 365 Exchange Online service principal (classic hybrid
 OAuth), dedicated ``ExchangeServerApp-*`` apps, and, only when ``exchange_admin_api = true``,
@@ -39,7 +42,10 @@ async def _probe(scan: TenantScan, user) -> tuple[str, str, str | None]:
     except APIError as exc:
         if exc.response_status_code != 404:
             raise
-        return ("onprem" if user.synced else "none"), f"mailboxSettings 404 {error_code(exc) or ''}".strip(), None
+        evidence = f"mailboxSettings 404 {error_code(exc) or ''}".strip()
+        if user.synced and not user.plan_exchange:
+            return "none", f"{evidence}; synced, no Exchange Online licence", None
+        return ("onprem" if user.synced else "none"), evidence, None
     purpose = getattr(settings.user_purpose, "value", settings.user_purpose) if settings else None
     return "cloud", "mailboxSettings 200", purpose
 

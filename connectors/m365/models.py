@@ -147,7 +147,8 @@ class M365Mailbox(SQLModel, table=True):
     uid: str = Field(description="user id, or the report's principal name for report-only rows (the Resource uid)")
     upn: str | None = Field(default=None, description="userPrincipalName, lower case")
     mail: str | None = Field(default=None, description="primary SMTP address, lower case")
-    location: str = Field(description="cloud (Exchange Online), onprem (synced user without a cloud mailbox), none or unknown")
+    location: str = Field(description="cloud (Exchange Online), onprem (synced user with an Exchange Online licence but no "
+                                      "cloud mailbox), none (no cloud mailbox; cloud-only, or synced without that licence) or unknown")
     evidence: str = Field(description="how the location was decided, e.g. 'mailboxSettings 200', '404 MailboxNotEnabledForRESTAPI'")
     purpose: str | None = Field(default=None, description="mailboxSettings userPurpose: user, shared, room, equipment, ...")
     item_count: int | None = Field(default=None, description="items (mailbox usage report)")
