@@ -38,6 +38,10 @@ class M365Tenant(SQLModel, table=True):
     organization_relationships: int | None = Field(default=None, description="Get-OrganizationRelationship results (exchange_admin_api only)")
     onprem_organizations: int | None = Field(default=None, description="Get-OnPremisesOrganization results (exchange_admin_api only)")
     intra_org_connectors: int | None = Field(default=None, description="Get-IntraOrganizationConnector results (exchange_admin_api only)")
+    onprem_inbound_connectors: int | None = Field(default=None, description="Get-InboundConnector results of "
+                                                  "ConnectorType OnPremises: hybrid mail flow (exchange_admin_api only)")
+    onprem_outbound_connectors: int | None = Field(default=None, description="Get-OutboundConnector results of "
+                                                   "ConnectorType OnPremises: hybrid mail flow (exchange_admin_api only)")
     teams_channel_messages: int | None = Field(default=None, description="channel posts and replies in the "
                                                                          "report period (Teams user activity report)")
     teams_chat_messages: int | None = Field(default=None, description="private chat messages in the report period")

@@ -154,7 +154,8 @@ def test_mailbox_approval_by_register(scan):
     assert scan(tenant, approved_mailboxes=["jansen@jenv.example.nl"]).statuses("m365_exo_mailboxes") == ["pass"]
 
 
-EXCHANGE_ADMIN = ("Get-OrganizationRelationship", "Get-OnPremisesOrganization", "Get-IntraOrganizationConnector")
+EXCHANGE_ADMIN = ("Get-OrganizationRelationship", "Get-OnPremisesOrganization", "Get-IntraOrganizationConnector",
+                  "Get-InboundConnector", "Get-OutboundConnector")
 
 
 def test_synced_users_without_a_cloud_mailbox_are_no_hybrid_evidence(scan):
@@ -176,9 +177,18 @@ def test_no_hybrid_configuration_anywhere_fails_when_every_source_was_read(scan)
 
 @pytest.mark.parametrize("cmdlet", EXCHANGE_ADMIN)
 def test_an_exchange_admin_hybrid_object_is_hybrid_evidence(scan, cmdlet):
-    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {cmdlet: [{"Identity": "hybrid", "Enabled": True}]}}
+    found = {"Identity": "Outbound to 5c8e", "Enabled": True, "ConnectorType": "OnPremises"}
+    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {c: [found] if c == cmdlet else [] for c in EXCHANGE_ADMIN}}
     _cloud_mailbox_sync_only(tenant)
     assert scan(tenant, exchange_admin_api=True).statuses("m365_exo_hybrid") == ["pass"]
+
+
+@pytest.mark.parametrize("cmdlet", ["Get-InboundConnector", "Get-OutboundConnector"])
+def test_a_partner_mail_connector_is_no_hybrid_evidence(scan, cmdlet):
+    partner = {"Identity": "Naar leverancier", "Enabled": True, "ConnectorType": "Partner"}
+    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {c: [partner] if c == cmdlet else [] for c in EXCHANGE_ADMIN}}
+    _cloud_mailbox_sync_only(tenant)
+    assert scan(tenant, exchange_admin_api=True).statuses("m365_exo_hybrid") == ["fail"]
 
 
 def test_service_principals_not_observed_is_not_a_fail(scan):

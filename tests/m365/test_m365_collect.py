@@ -153,7 +153,7 @@ def test_requests_sent_are_the_declared_calls_with_the_documented_permissions(sc
         sent |= matches
     assert sent == {(c.call, c.permission) for c in MANIFEST.calls if c.call.startswith("graph:")}
     exo = {(c.call, c.permission) for c in MANIFEST.calls if c.call.startswith("exo:")}
-    assert invoked == len(exo) == 3
+    assert invoked == len(exo) == 5
     assert {(c.call, c.permission) for c in s.of(Collection)} == {(c.call, c.permission) for c in MANIFEST.calls}
     assert s.one(M365Tenant).onprem_organizations == 1
 

@@ -1,6 +1,8 @@
-"""Scope the configuration left out (AWS regions, Azure subscriptions), recorded per scan.
+"""Scope the configuration left out (AWS regions, Azure subscriptions), recorded per scan; and the
+hybrid mail-flow connectors of an M365 tenant (Exchange hybrid evidence).
 
-Earlier scans have no rows: they did not record what their configuration left out.
+Earlier scans have no scope_excluded rows (they did not record what their configuration left out)
+and null connector counts (not read).
 
 Revision ID: 0005
 Revises: 0004
@@ -25,4 +27,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(), nullable=True),
         sa.Column("config_field", sa.String(), nullable=False),
         sa.Column("source_api", sa.String(), nullable=False))
-
+    with op.batch_alter_table("m365_tenant") as batch:
+        batch.add_column(sa.Column("onprem_inbound_connectors", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("onprem_outbound_connectors", sa.Integer(), nullable=True))
