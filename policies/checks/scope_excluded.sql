@@ -4,6 +4,8 @@
 -- regions list, and one per Azure subscription the credential can list that the configuration
 -- (subscriptions, management_group) leaves out. The region names are joined by a recursive CTE
 -- (portable across SQLite and PostgreSQL, which have different string aggregates).
+-- It requires no area of its own: a failed region discovery (area inventory) already makes the
+-- other check of each of these controls 'error' for the account; a second error would repeat it.
 with recursive left_out as (
   select provider, account_id, config_field, cast(region as text) as region,
     row_number() over (partition by provider, account_id order by region) as n,

@@ -5,7 +5,7 @@ configuration leaves out, are ``manual`` on every location and classification co
 from findings.packs import load_packs
 from inventory.rows import ScopeExcluded
 
-from .golden import AWS, AZURE, golden_estate, row, run
+from .golden import AWS, AZURE, collection, golden_estate, row, run
 from .test_rules import judged, pick
 
 CHECK = "scope_excluded"
@@ -70,3 +70,13 @@ def test_scope_every_location_and_classification_control_gets_the_manual_finding
         assert [f["check_id"] for f in pick(findings, control, account_id=LEFT_OUT_SUB)] == [CHECK], control
     assert not [f for f in findings if f["check_id"] == CHECK and f["control_id"] not in controls]
     assert not pick(findings, "RBC26-EEA", account_id=AZURE, status="manual")
+
+
+def test_scope_unknown_when_region_discovery_failed_is_an_error_not_a_silence(tmp_path):
+    """Without DescribeRegions nobody knows which regions were left out: the controls are 'error' for the account."""
+    estate = golden_estate()
+    estate.collections.append(collection("aws", "inventory", AWS, ok=False, call="ec2:DescribeRegions"))
+    findings = judged(tmp_path, estate)
+    for control in location_and_classification_controls():
+        errors = pick(findings, control, account_id=AWS, status="error")
+        assert [f["message"] for f in errors if "ec2:DescribeRegions" in f["message"]], control
