@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # a type checker sees each row type as its table: same fields
         RegisterTeam,
         Resource,
         Scan,
+        ScopeExcluded,
         SecurityService,
         Setting,
     )
@@ -74,6 +75,7 @@ else:
     Setting = row_type(tables.Setting)
     SecurityService = row_type(tables.SecurityService)
     Collection = row_type(tables.Collection)
+    ScopeExcluded = row_type(tables.ScopeExcluded)
     Scan = row_type(tables.Scan)
     FactResource = row_type(tables.FactResource)
     RegisterService = row_type(tables.RegisterService)

@@ -133,6 +133,22 @@ class Collection(SQLModel, table=True):
     item_count: int | None = Field(default=None, description="rows the call produced")
 
 
+class ScopeExcluded(SQLModel, table=True):
+    """Scope the configuration left out, so it is never silent: an AWS region enabled for the account but not in
+    ``regions``, an Azure subscription the credential can list but ``subscriptions`` or ``management_group`` leaves out."""
+
+    __tablename__ = "scope_excluded"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id", index=True)
+    provider: str
+    estate: str = Field(description="name of the config table")
+    account_id: str = Field(description="the AWS account whose region was left out, or the Azure subscription left out")
+    region: str | None = Field(default=None, description="the AWS region left out; null when a whole subscription is")
+    name: str | None = Field(default=None, description="display name from the provider")
+    config_field: str = Field(description="the config field that left it out: regions, subscriptions or management_group")
+    source_api: str = Field(description="API call that showed it, e.g. ec2:DescribeRegions")
+
+
 class RefRegion(SQLModel, table=True):
     """Reference: provider location → the countries where data may be stored (policies/reference/regions.csv)."""
 

@@ -1,5 +1,8 @@
 """Who we are, which accounts to scan and which regions (area ``accounts``; region discovery is ``inventory``).
 
+Regions are always discovered, also with an explicit ``regions`` list: the enabled regions the list
+leaves out are recorded (``scope_excluded``), never skipped silently.
+
 Organizations mode lists the member accounts and assumes ``arn:<partition>:iam::<id>:role/<role_name>``
 in each; the caller's own account is scanned with the caller's credentials. A failed assume is a
 failed Collection row for that account, and the other accounts go on.
@@ -12,7 +15,7 @@ from connectors.aws.config import AwsConfig
 from connectors.aws.inventory import utc
 from connectors.aws.session import Clients, Credentials, Scope, describe_error
 from connectors.base import Call, attempt, json_safe
-from inventory.rows import Account, Collection
+from inventory.rows import Account, Collection, ScopeExcluded
 
 ENABLED_REGION = ("opt-in-not-required", "opted-in")
 SESSION_NAME = "wolkenwacht"
@@ -88,12 +91,19 @@ def organization_id(account_arn: str) -> str | None:
     return parts[1] if len(parts) == 3 else None
 
 
-def regions(clients: Clients, config: AwsConfig, scope: Scope) -> tuple[list[str], Collection | None]:
-    """The configured regions, or for ["*"] every region enabled for the account (ec2:DescribeRegions)."""
-    if config.regions != ["*"]:
-        return [r.lower() for r in config.regions], None
+def regions(clients: Clients, config: AwsConfig, scope: Scope) -> tuple[list[str], list[Collection | ScopeExcluded]]:
+    """The regions to scan and the rows saying how they were chosen (ec2:DescribeRegions, enabled regions only).
+
+    For ["*"]: every region enabled for the account. For an explicit list: the list, and every enabled region
+    left out of it as a ScopeExcluded row, so scope left out by configuration is never silent."""
     outcome = attempt_call(DESCRIBE_REGIONS, lambda: clients.items(DESCRIBE_REGIONS, scope, "Regions[]"),
                            config.name, account_id=scope.account_id, region=scope.region)
-    enabled = [region["RegionName"] for region in outcome.value or []
-               if region.get("OptInStatus", ENABLED_REGION[0]) in ENABLED_REGION]
-    return sorted(enabled), outcome.record
+    enabled = sorted(region["RegionName"] for region in outcome.value or []
+                     if region.get("OptInStatus", ENABLED_REGION[0]) in ENABLED_REGION)
+    if config.regions == ["*"]:
+        return enabled, [outcome.record]
+    configured = [r.lower() for r in config.regions]
+    left_out = [ScopeExcluded(provider="aws", estate=config.name, account_id=scope.account_id, region=region,
+                              config_field="regions", source_api=DESCRIBE_REGIONS.call)
+                for region in enabled if region not in configured]
+    return configured, [outcome.record, *left_out]

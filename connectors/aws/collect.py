@@ -68,9 +68,8 @@ class AwsConnector:
                                      error="scan deadline reached before this account was scanned")
 
     def _account(self, scope: Scope, pool: ThreadPoolExecutor) -> Iterator[Row]:
-        regions, record = accounts.regions(self.clients, self.config, scope)
-        if record:
-            yield record
+        regions, rows = accounts.regions(self.clients, self.config, scope)
+        yield from rows
         if not regions:
             return
         estate, clients = self.config.name, self.clients
@@ -84,7 +83,7 @@ class AwsConnector:
         for future, region in zip(tagging, regions, strict=True):
             mappings, record = future.result()
             yield record
-            tagged.update({arn_key(m["ResourceARN"]): (m, scope.at(region)) for m in mappings})
+            inventory.add_tagged(tagged, mappings, scope.at(region))
         tags = {key: mapping for key, (mapping, _) in tagged.items()}
 
         # step 2: every other spec, setting and security service, region by region

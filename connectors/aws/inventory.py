@@ -7,7 +7,7 @@ failed Collection row per (call, error code) with the number of items it failed 
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,9 +91,16 @@ def tag_dict(pairs: list | None) -> dict[str, str]:
 
 
 def arn_key(arn: str) -> str:
-    """An ARN without its account field, so ``...::snapshot/x`` and ``...:123:snapshot/x`` match."""
+    """An ARN without its partition and account fields (and region, for an S3 bucket), so the forms one resource
+    is seen in match: ``arn:aws-cn:...`` from the Tagging API and ``arn:aws:...`` built with the scan identity's
+    partition, ``...::snapshot/x`` and ``...:123:snapshot/x``, ``arn:aws:s3:::b`` and ``arn:aws:s3:eu-west-1:123:b``."""
     parts = arn.split(":", 5)
-    return ":".join(parts[:4] + parts[5:]) if len(parts) == 6 else arn
+    if len(parts) != 6:
+        return arn
+    service, region, resource = parts[2], parts[3], parts[5]
+    if service == "s3" and "/" not in resource:  # a bucket (access points and objects have a slash)
+        region = ""
+    return ":".join(("arn", "", service, region, "", resource))
 
 
 def resources(listing: Listing, keys: dict[str, dict], tagged: dict[str, dict], unobserved: set[str]) -> list[Resource]:
@@ -124,13 +131,24 @@ def tagged_resources(scope: Scope, clients: Clients, estate: str) -> tuple[list[
     return outcome.value or [], outcome.record
 
 
+def add_tagged(tagged: dict[str, tuple[dict, Scope]], mappings: list[dict], scope: Scope) -> None:
+    """Add one region's Tagging API answer to ``tagged`` (by :func:`arn_key`, so each resource once) with the scope
+    of the call that returned it. A resource whose ARN names no region and that the calls of several regions
+    return lies in none of them in particular: its scope then keeps no region."""
+    for mapping in mappings:
+        key = arn_key(mapping["ResourceARN"])
+        seen = tagged.get(key)
+        tagged[key] = (mapping, scope if seen is None or seen[1].region == scope.region else replace(scope, region=None))
+
+
 def other_resource(mapping: dict, scope: Scope) -> Resource:
-    """A tagged resource of a type the specs do not collect; encryption is not observed."""
+    """A tagged resource of a type the specs do not collect; encryption is not observed. Its region is the ARN's,
+    else the region of the Tagging API call that returned it (a China-region call answers for China), else global."""
     arn = mapping["ResourceARN"]
     parts = arn.split(":", 5) + [""] * 5
     kind = re.split(r"[:/]", parts[5], maxsplit=1)[0] if re.search(r"[:/]", parts[5]) else ""
     return Resource(provider="aws", account_id=scope.account_id, uid=arn, type=f"{parts[2]}.{kind}".rstrip("."),
-                    name=arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1], region=(parts[3] or "global").lower(),
+                    name=arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1], region=(parts[3] or scope.region or "global").lower(),
                     tags=tag_dict(mapping.get("Tags")), source_api=TAGGING.call, raw=json_safe(mapping))
 
 

@@ -8,7 +8,8 @@ in batches under 300 subscriptions) -> per subscription, in parallel: created ti
 ``resources.list(expand="createdTime")``), SQL TDE and encryption protectors (ARM child
 resources), Defender plans, Sentinel (from the Resource Graph rows) and the Allowed-locations
 policy. Each call group yields a Collection row; a subscription that answers 403 records its
-errors and the other subscriptions go on.
+errors and the other subscriptions go on. Subscriptions the credential can list that ``subscriptions``
+or ``management_group`` leaves out are recorded as ScopeExcluded rows, never skipped silently.
 """
 
 import dataclasses
@@ -32,7 +33,7 @@ from connectors.azure.config import AzureConfig
 from connectors.azure.graph import CONTAINERS, RESOURCES, ResourceGraph, batches
 from connectors.base import Call, ScanContext, attempt, json_safe
 from connectors.microsoft_credential import build_credential
-from inventory.rows import Account, Collection, Resource, Row
+from inventory.rows import Account, Collection, Resource, Row, ScopeExcluded
 
 SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
 GROUP_TYPE = "microsoft.resources/subscriptions/resourcegroups"
@@ -65,7 +66,7 @@ class AzureConnector:
         containers = yield from self._graph_rows(graph, CONTAINERS, list(subscriptions), (QUERY_INVENTORY,))
         chains = {sub: _ancestors(rows) for sub, rows in containers.items()}
         for sub_id in [s for s in subscriptions if not self._in_scope(chains.get(s))]:
-            del subscriptions[sub_id]
+            yield self._left_out(subscriptions.pop(sub_id), "management_group", QUERY_INVENTORY)
         for sub_id, sub in subscriptions.items():
             yield self._account(sub, chains.get(sub_id))
             for row in containers.get(sub_id) or []:
@@ -76,8 +77,9 @@ class AzureConnector:
             for rows in pool.map(lambda s: self._subscription(s, resources.get(s)), list(subscriptions)):
                 yield from rows
 
-    def _selected(self, listed: list[dict]) -> Iterator[Collection]:
-        """The subscriptions to scan (generator return value); configured ones the credential cannot see are errors."""
+    def _selected(self, listed: list[dict]) -> Iterator[Collection | ScopeExcluded]:
+        """The subscriptions to scan (generator return value); configured ones the credential cannot see are errors,
+        and visible ones the list leaves out are recorded as not scanned by configuration."""
         visible = {s["subscriptionId"].lower(): s for s in listed}
         if self.config.subscriptions == ["*"]:
             return visible
@@ -88,7 +90,14 @@ class AzureConnector:
             else:
                 yield LIST_SUBSCRIPTIONS.record(provider=self.provider, estate=self.config.name, account_id=wanted, ok=False,
                                                 error="subscription not in the subscriptions the credential can list")
+        for sub_id, sub in visible.items():
+            if sub_id not in chosen:
+                yield self._left_out(sub, "subscriptions", LIST_SUBSCRIPTIONS)
         return chosen
+
+    def _left_out(self, sub: dict, config_field: str, seen_by: Call) -> ScopeExcluded:
+        return ScopeExcluded(provider=self.provider, estate=self.config.name, account_id=sub["subscriptionId"].lower(),
+                             name=sub.get("displayName"), config_field=config_field, source_api=seen_by.call)
 
     def _graph_rows(self, graph: ResourceGraph, query: str, subscriptions: list[str], calls: tuple[Call, ...]):
         """Rows per subscription of a Resource Graph query; one Collection row per subscription and call (area).

@@ -30,7 +30,8 @@ APP_USAGE = Call("m365.reports", "graph:GetM365AppUserDetail", "Reports.Read.All
 LISTS_RESOURCES = {call.call: Call("inventory", call.call, call.permission) for call in (TEAMS, SITES, ONEDRIVE_USAGE)}
 
 EXO_PERMISSION = "Exchange.ManageAsApp (Office 365 Exchange Online) + Entra role Global Reader"
-EXO_CMDLETS = ("Get-OrganizationRelationship", "Get-OnPremisesOrganization", "Get-IntraOrganizationConnector")
+EXO_CMDLETS = ("Get-OrganizationRelationship", "Get-OnPremisesOrganization", "Get-IntraOrganizationConnector",
+               "Get-InboundConnector", "Get-OutboundConnector")
 EXO_CALLS = {cmdlet: Call("m365.hybrid", f"exo:{cmdlet}", EXO_PERMISSION) for cmdlet in EXO_CMDLETS}  # undocumented API
 
 CALLS = (ORGANIZATION, USERS, GROUP_SETTINGS, TEAMWORK, TEAMS, CHANNELS, FILES_FOLDER, TEAM_DRIVE, SITES,

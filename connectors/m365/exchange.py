@@ -2,12 +2,17 @@
 
 Mailbox location per mail-enabled user: ``GET /users/{id}/mailboxSettings`` answers 200 for an
 Exchange Online mailbox and 404 ``MailboxNotEnabledForRESTAPI`` when there is none ("inactive,
-soft-deleted, or hosted on-premise"): a directory-synced user without a cloud mailbox is counted
-``onprem``, a cloud-only one ``none``. The mailbox usage report adds item counts and storage.
+soft-deleted, or hosted on-premise"). A 404 only says that Exchange Online hosts no mailbox: a
+directory-synced user with an Exchange Online licence but no cloud mailbox is counted ``onprem``
+(Exchange Online provisions no mailbox for a licensed user whose mailbox is on-premises); a synced
+user without that licence, or a cloud-only user, is ``none`` (no evidence of a mailbox anywhere).
+Neither is evidence of a hybrid deployment. The mailbox usage report adds item counts and storage.
 
 Hybrid evidence: certificates on the Office 365 Exchange Online service principal (classic hybrid
 OAuth), dedicated ``ExchangeServerApp-*`` apps, and, only when ``exchange_admin_api = true``,
-Get-OrganizationRelationship / Get-OnPremisesOrganization / Get-IntraOrganizationConnector through
+Get-OrganizationRelationship / Get-OnPremisesOrganization / Get-IntraOrganizationConnector and the
+hybrid mail-flow connectors (Get-InboundConnector / Get-OutboundConnector of ConnectorType
+OnPremises, which the Hybrid Configuration Wizard creates) through
 ``POST {exchange_endpoint}/adminapi/beta/{tenant}/InvokeCommand``. Microsoft does NOT document
 that endpoint (it is what the ExchangeOnlineManagement module uses); it may change without notice.
 """
@@ -29,6 +34,8 @@ from inventory.rows import Setting
 EXO_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
 HYBRID_APP_PREFIX = "ExchangeServerApp-"
 SP_FIELDS = ["id", "appId", "displayName", "keyCredentials"]
+MAIL_FLOW = ("Get-InboundConnector", "Get-OutboundConnector")  # only those of ConnectorType OnPremises count
+ONPREMISES = "OnPremises"
 
 
 async def _probe(scan: TenantScan, user) -> tuple[str, str, str | None]:
@@ -39,7 +46,10 @@ async def _probe(scan: TenantScan, user) -> tuple[str, str, str | None]:
     except APIError as exc:
         if exc.response_status_code != 404:
             raise
-        return ("onprem" if user.synced else "none"), f"mailboxSettings 404 {error_code(exc) or ''}".strip(), None
+        evidence = f"mailboxSettings 404 {error_code(exc) or ''}".strip()
+        if user.synced and not user.plan_exchange:
+            return "none", f"{evidence}; synced, no Exchange Online licence", None
+        return ("onprem" if user.synced else "none"), evidence, None
     purpose = getattr(settings.user_purpose, "value", settings.user_purpose) if settings else None
     return "cloud", "mailboxSettings 200", purpose
 
@@ -105,16 +115,19 @@ async def _exchange_admin(scan: TenantScan) -> None:
     endpoint = scan.cfg.exchange_endpoint
     fields = {"Get-OrganizationRelationship": "organization_relationships",
               "Get-OnPremisesOrganization": "onprem_organizations",
-              "Get-IntraOrganizationConnector": "intra_org_connectors"}
+              "Get-IntraOrganizationConnector": "intra_org_connectors",
+              "Get-InboundConnector": "onprem_inbound_connectors",
+              "Get-OutboundConnector": "onprem_outbound_connectors"}
     connect, read = scan.session.context.timeouts
     async with httpx.AsyncClient(timeout=httpx.Timeout(read, connect=connect)) as http:
         for cmdlet, column in fields.items():
             call = calls.EXO_CALLS[cmdlet]
             items = await scan.run(call, scan.session.call(lambda c=cmdlet: _invoke(scan, http, endpoint, c)))
             if items is not None:
-                setattr(scan.tenant, column, len(items))
+                count = len([i for i in items if cmdlet not in MAIL_FLOW or i.get("ConnectorType") == ONPREMISES])
+                setattr(scan.tenant, column, count)
                 scan.emit(Setting(provider="m365", account_id=scan.tenant_id, key=f"exchange.{cmdlet.lower()}",
-                                  value=str(len(items)), source_api=call.call, raw=json_safe(items)))
+                                  value=str(count), source_api=call.call, raw=json_safe(items)))
 
 
 async def _invoke(scan: TenantScan, http: httpx.AsyncClient, endpoint: str, cmdlet: str) -> list:

@@ -38,6 +38,10 @@ class M365Tenant(SQLModel, table=True):
     organization_relationships: int | None = Field(default=None, description="Get-OrganizationRelationship results (exchange_admin_api only)")
     onprem_organizations: int | None = Field(default=None, description="Get-OnPremisesOrganization results (exchange_admin_api only)")
     intra_org_connectors: int | None = Field(default=None, description="Get-IntraOrganizationConnector results (exchange_admin_api only)")
+    onprem_inbound_connectors: int | None = Field(default=None, description="Get-InboundConnector results of "
+                                                  "ConnectorType OnPremises: hybrid mail flow (exchange_admin_api only)")
+    onprem_outbound_connectors: int | None = Field(default=None, description="Get-OutboundConnector results of "
+                                                   "ConnectorType OnPremises: hybrid mail flow (exchange_admin_api only)")
     teams_channel_messages: int | None = Field(default=None, description="channel posts and replies in the "
                                                                          "report period (Teams user activity report)")
     teams_chat_messages: int | None = Field(default=None, description="private chat messages in the report period")
@@ -147,7 +151,8 @@ class M365Mailbox(SQLModel, table=True):
     uid: str = Field(description="user id, or the report's principal name for report-only rows (the Resource uid)")
     upn: str | None = Field(default=None, description="userPrincipalName, lower case")
     mail: str | None = Field(default=None, description="primary SMTP address, lower case")
-    location: str = Field(description="cloud (Exchange Online), onprem (synced user without a cloud mailbox), none or unknown")
+    location: str = Field(description="cloud (Exchange Online), onprem (synced user with an Exchange Online licence but no "
+                                      "cloud mailbox), none (no cloud mailbox; cloud-only, or synced without that licence) or unknown")
     evidence: str = Field(description="how the location was decided, e.g. 'mailboxSettings 200', '404 MailboxNotEnabledForRESTAPI'")
     purpose: str | None = Field(default=None, description="mailboxSettings userPurpose: user, shared, room, equipment, ...")
     item_count: int | None = Field(default=None, description="items (mailbox usage report)")

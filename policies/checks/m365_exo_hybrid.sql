@@ -1,12 +1,18 @@
 -- JENV25-EXO-HYBRID: Exchange Online alone is not allowed; mail runs hybrid with on-premises Exchange.
--- One row per tenant: fail when cloud mailboxes exist and there is no on-premises side. The
--- on-premises side needs directory sync plus hybrid evidence: a certificate on the Exchange Online
--- service principal, a dedicated ExchangeServerApp-* app, an organisation relationship / on-premises
--- organisation / intra-organisation connector (exchange_admin_api), or synced users whose mailbox
--- is not in Exchange Online.
+-- One row per tenant. Hybrid needs directory sync plus evidence of hybrid configuration: a
+-- certificate on the Exchange Online service principal (classic hybrid OAuth), a dedicated
+-- ExchangeServerApp-* app, or (exchange_admin_api) an organisation relationship, on-premises
+-- organisation, intra-organisation connector or hybrid mail-flow connector (inbound or outbound,
+-- ConnectorType OnPremises). Users without a cloud mailbox are no such evidence:
+-- a synced user without an Exchange Online mailbox may have no mailbox at all.
+-- pass: no cloud mailboxes, or hybrid evidence. fail: cloud mailboxes and directory sync off, or
+-- every source of evidence read and none found. manual: cloud mailboxes, no evidence, and a source
+-- not read (the Exchange admin API is off or failed, or the service principals or the directory
+-- sync state were not observed): a hybrid without OAuth shows only in the Exchange admin API.
 with counts as (
   select tn.tenant_id, tn.name, tn.sync_enabled, tn.exo_sp_key_credentials, tn.hybrid_apps,
     tn.organization_relationships, tn.onprem_organizations, tn.intra_org_connectors,
+    tn.onprem_inbound_connectors, tn.onprem_outbound_connectors,
     (select count(*) from m365_mailbox m where m.scan_id = tn.scan_id and m.tenant_id = tn.tenant_id
        and m.location = 'cloud') as cloud_mailboxes,
     (select count(*) from m365_mailbox m where m.scan_id = tn.scan_id and m.tenant_id = tn.tenant_id
@@ -17,20 +23,46 @@ with counts as (
   select c.*,
     case when coalesce(c.sync_enabled, false) and (coalesce(c.exo_sp_key_credentials, 0) > 0 or c.hybrid_apps is not null
            or coalesce(c.organization_relationships, 0) > 0 or coalesce(c.onprem_organizations, 0) > 0
-           or coalesce(c.intra_org_connectors, 0) > 0 or c.onprem_mailboxes > 0)
-         then 1 else 0 end as hybrid
+           or coalesce(c.intra_org_connectors, 0) > 0 or coalesce(c.onprem_inbound_connectors, 0) > 0
+           or coalesce(c.onprem_outbound_connectors, 0) > 0)
+         then 1 else 0 end as hybrid,
+    case when c.sync_enabled is null or c.exo_sp_key_credentials is null or c.organization_relationships is null
+           or c.onprem_organizations is null or c.intra_org_connectors is null
+           or c.onprem_inbound_connectors is null or c.onprem_outbound_connectors is null
+         then 0 else 1 end as all_read
   from counts c
 )
 select 'm365' as provider, tenant_id as account_id, null as resource_id,
-  case when cloud_mailboxes = 0 or hybrid = 1 then 'pass' else 'fail' end as status,
   case
-    when cloud_mailboxes = 0 then 'No Exchange Online mailboxes; ' || onprem_mailboxes || ' synced user(s) with a mailbox outside Exchange Online'
+    when cloud_mailboxes = 0 or hybrid = 1 then 'pass'
+    when sync_enabled = false or all_read = 1 then 'fail'
+    else 'manual'
+  end as status,
+  case
+    when cloud_mailboxes = 0 then 'No Exchange Online mailboxes; ' || onprem_mailboxes
+      || ' synced user(s) with an Exchange Online licence have their mailbox outside Exchange Online'
     when hybrid = 1 then cloud_mailboxes || ' Exchange Online mailbox(es) in a hybrid deployment: directory sync on, '
       || coalesce(exo_sp_key_credentials, 0) || ' certificate(s) on the Exchange Online service principal, hybrid apps: '
-      || coalesce(hybrid_apps, 'none') || ', ' || onprem_mailboxes || ' mailbox(es) outside Exchange Online'
-    else cloud_mailboxes || ' Exchange Online mailbox(es) without an on-premises Exchange side (directory sync '
-      || case when coalesce(sync_enabled, false) then 'on' else 'off' end || ', no hybrid certificate, app, relationship or on-premises mailboxes): Exchange Online is used on its own'
+      || coalesce(hybrid_apps, 'none') || ', organisation relationships: '
+      || coalesce(cast(organization_relationships as varchar), 'not read') || ', on-premises organisations: '
+      || coalesce(cast(onprem_organizations as varchar), 'not read') || ', hybrid mail-flow connectors (in/out): '
+      || coalesce(cast(onprem_inbound_connectors as varchar), 'not read') || '/'
+      || coalesce(cast(onprem_outbound_connectors as varchar), 'not read')
+    when sync_enabled = false then cloud_mailboxes || ' Exchange Online mailbox(es) and directory sync is off, so there'
+      || ' is no on-premises Exchange side: Exchange Online is used on its own'
+    when all_read = 1 then cloud_mailboxes || ' Exchange Online mailbox(es) without an on-premises Exchange side (directory'
+      || ' sync on, but no hybrid certificate, hybrid app, organisation relationship, on-premises organisation,'
+      || ' intra-organisation connector or hybrid mail-flow connector): Exchange Online is used on its own'
+    else cloud_mailboxes || ' Exchange Online mailbox(es) and no hybrid configuration observed, but not read: '
+      || case when sync_enabled is null then 'the directory sync state; ' else '' end
+      || case when exo_sp_key_credentials is null then 'the Exchange Online service principal and hybrid apps; ' else '' end
+      || case when organization_relationships is null or onprem_organizations is null or intra_org_connectors is null
+                or onprem_inbound_connectors is null or onprem_outbound_connectors is null
+              then 'organisation relationships, on-premises organisation, intra-organisation and hybrid mail-flow'
+                || ' connectors (exchange_admin_api); ' else '' end
+      || 'verify that mail runs hybrid with on-premises Exchange'
   end as message,
   cloud_mailboxes, onprem_mailboxes, sync_enabled, exo_sp_key_credentials, hybrid_apps,
-  organization_relationships, onprem_organizations, intra_org_connectors
+  organization_relationships, onprem_organizations, intra_org_connectors, onprem_inbound_connectors,
+  onprem_outbound_connectors
 from judged

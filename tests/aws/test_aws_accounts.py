@@ -5,7 +5,7 @@ from aws_support import ACCOUNT, ALLOW_ALL, ROLE, credentials, organization, pol
 
 from connectors.aws import accounts
 from connectors.aws.session import Scope
-from inventory.rows import Account, Collection, Resource
+from inventory.rows import Account, Collection, Resource, ScopeExcluded
 
 
 def scan_as_user(aws, monkeypatch, *statements: dict, **config) -> list:
@@ -110,14 +110,48 @@ def test_access_denied_on_one_service_leaves_the_others(aws, monkeypatch):
 def test_star_means_the_enabled_regions(aws):
     connector = aws.connector(regions=["*"])
     answer = aws.client("ec2", "us-east-1").describe_regions()["Regions"]
-    regions, record = accounts.regions(connector.clients, connector.config, Scope(ACCOUNT, "aws", None, "us-east-1"))
+    regions, (record,) = accounts.regions(connector.clients, connector.config, Scope(ACCOUNT, "aws", None, "us-east-1"))
     assert regions == sorted(r["RegionName"] for r in answer if r["OptInStatus"] != "not-opted-in")
     assert "eu-west-1" in regions and "il-central-1" not in regions  # il-central-1 is not opted in
     assert (record.call, record.ok, record.item_count) == ("ec2:DescribeRegions", True, len(answer))
 
 
 @pytest.mark.parametrize("listed", [["eu-west-1"], ["EU-WEST-1", "cn-north-1"]])
-def test_listed_regions_are_used_as_given(aws, listed):
+def test_listed_regions_are_used_as_given_and_the_other_enabled_ones_recorded(aws, listed):
     connector = aws.connector(regions=listed)
-    regions, record = accounts.regions(connector.clients, connector.config, Scope(ACCOUNT, "aws"))
-    assert (regions, record) == ([r.lower() for r in listed], None)
+    enabled = {r["RegionName"] for r in aws.client("ec2", "us-east-1").describe_regions()["Regions"]
+               if r["OptInStatus"] != "not-opted-in"}
+    regions, rows = accounts.regions(connector.clients, connector.config, Scope(ACCOUNT, "aws"))
+    assert regions == [r.lower() for r in listed]
+    record = aws.one(rows, Collection, call="ec2:DescribeRegions")
+    assert (record.ok, record.area) == (True, "inventory")
+    left_out = aws.of(rows, ScopeExcluded)
+    assert sorted(r.region for r in left_out) == sorted(enabled - set(regions))
+    assert {(r.provider, r.account_id, r.config_field, r.source_api, r.estate) for r in left_out} == {
+        ("aws", ACCOUNT, "regions", "ec2:DescribeRegions", "test")}
+
+
+def test_a_resource_in_a_region_left_out_is_recorded_as_not_scanned(aws):
+    """#11 point 15: a state-secret volume in an unlisted region gives no resource row, but its region is on record."""
+    aws.client("ec2", "us-east-1").create_volume(AvailabilityZone="us-east-1a", Size=1, TagSpecifications=[
+        {"ResourceType": "volume", "Tags": [{"Key": "classification", "Value": "staatsgeheim"}]}])
+    rows = aws.scan(regions=["eu-west-1"])
+    assert not [r for r in rows if isinstance(r, Resource) and r.region == "us-east-1"]
+    assert "us-east-1" in {r.region for r in aws.of(rows, ScopeExcluded, account_id=ACCOUNT)}
+    assert "eu-west-1" not in {r.region for r in aws.of(rows, ScopeExcluded)}
+
+
+def test_every_member_account_records_its_left_out_regions(aws):
+    members = organization(aws)
+    rows = aws.scan(organization={"role_name": ROLE}, regions=["eu-west-1", "eu-central-1"])
+    left_out = {(r.account_id, r.region) for r in aws.of(rows, ScopeExcluded)}
+    for account_id in (ACCOUNT, *members):
+        assert (account_id, "us-east-1") in left_out and (account_id, "eu-west-1") not in left_out
+
+
+def test_failed_region_discovery_with_listed_regions_still_scans_them(aws, monkeypatch):
+    aws.client("sqs").create_queue(QueueName="seen")
+    rows = scan_as_user(aws, monkeypatch, ALLOW_ALL, {"Effect": "Deny", "Action": "ec2:DescribeRegions", "Resource": "*"})
+    assert {c.call for c in denied(rows)} == {"ec2:DescribeRegions"}
+    assert not aws.of(rows, ScopeExcluded)
+    assert [r.name for r in rows if isinstance(r, Resource)] == ["seen"]

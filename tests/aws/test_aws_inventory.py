@@ -5,6 +5,7 @@ from datetime import UTC
 import pytest
 from aws_support import ACCOUNT, Aws
 
+from connectors.aws.inventory import arn_key
 from connectors.aws.services import s3_region
 from inventory.rows import Collection, Resource, Setting
 
@@ -194,3 +195,65 @@ def test_resources_carry_their_region(aws):
         "q-eu-west-1": "eu-west-1", "q-cn-north-1": "cn-north-1"}
     listed = {c.region for c in aws.of(rows, Collection, call="sqs:ListQueues", ok=True)}
     assert listed == {"eu-west-1", "us-east-1", "cn-north-1"}
+
+
+def cloudfront_function(aws: Aws, region: str, name: str = "rewrite") -> str:
+    """A tagged CloudFront function: its ARN names no region (``arn:<partition>:cloudfront::<account>:function/x``)."""
+    cloudfront = aws.client("cloudfront", region)
+    arn = cloudfront.create_function(Name=name, FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
+                                     FunctionCode=b"function handler(e) { return e.request; }")["FunctionSummary"][
+        "FunctionMetadata"]["FunctionARN"]
+    cloudfront.tag_resource(Resource=arn, Tags={"Items": [{"Key": "classification", "Value": "staatsgeheim"}]})
+    return arn
+
+
+def test_a_tagged_resource_without_region_keeps_the_region_of_the_call(aws):
+    """#11 point 18: a China-partition resource seen only through the Tagging API is in China, not 'global'."""
+    arn = cloudfront_function(aws, "cn-north-1")
+    assert arn.startswith("arn:aws-cn:cloudfront::")
+    rows = aws.scan(regions=["cn-north-1"])
+    function = aws.one(rows, Resource, uid=arn)
+    assert (function.region, function.source_api, function.type) == ("cn-north-1", "tag:GetResources", "cloudfront.function")
+    assert function.tags == {"classification": "staatsgeheim"}
+
+
+def test_a_tagged_resource_without_region_from_several_regions_is_stored_once_without_a_region(aws):
+    arn = cloudfront_function(aws, "cn-north-1")
+    rows = aws.scan(regions=["cn-north-1", "cn-northwest-1"])  # both regions' calls return it
+    assert aws.one(rows, Resource, uid=arn).region == "global"
+
+
+def test_a_resource_seen_in_two_partition_forms_is_stored_once(aws):
+    """The scan identity's partition (aws, from eu-west-1) builds the volume's ARN; the China Tagging API answers
+    arn:aws-cn:...: one resource, with the tags the Tagging API gave."""
+    volume = aws.client("ec2", "cn-north-1").create_volume(AvailabilityZone="cn-north-1a", Size=1, TagSpecifications=[
+        {"ResourceType": "volume", "Tags": [{"Key": "classification", "Value": "staatsgeheim"}]}])["VolumeId"]
+    bucket = aws.client("s3", "eu-west-1")
+    bucket.create_bucket(Bucket="archief", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    bucket.put_bucket_tagging(Bucket="archief", Tagging={"TagSet": [{"Key": "classification", "Value": "intern"}]})
+    rows = aws.scan(regions=["eu-west-1", "cn-north-1"])
+    [found] = [r for r in rows if isinstance(r, Resource) and r.uid.endswith(f"volume/{volume}")]
+    assert (found.type, found.region, found.tags) == ("ec2.volume", "cn-north-1", {"classification": "staatsgeheim"})
+    buckets = [r for r in rows if isinstance(r, Resource) and r.uid.endswith(":archief")]
+    assert [(b.type, b.region) for b in buckets] == [("s3.bucket", "eu-west-1")]
+    uids = [r.uid for r in rows if isinstance(r, Resource)]
+    assert len(uids) == len(set(uids))
+
+
+@pytest.mark.parametrize("one, other", [
+    ("arn:aws:ec2:cn-north-1:123456789012:volume/vol-1", "arn:aws-cn:ec2:cn-north-1:123456789012:volume/vol-1"),
+    ("arn:aws:ec2:eu-west-1::snapshot/snap-1", "arn:aws:ec2:eu-west-1:123456789012:snapshot/snap-1"),
+    ("arn:aws:s3:::archief", "arn:aws:s3:eu-west-1:123456789012:archief"),
+    ("arn:aws-cn:s3:::archief", "arn:aws:s3:::archief"),
+])
+def test_arn_forms_of_one_resource_share_a_key(one, other):
+    assert arn_key(one) == arn_key(other)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("arn:aws:ec2:eu-west-1:123456789012:volume/vol-1", "arn:aws:ec2:eu-central-1:123456789012:volume/vol-1"),
+    ("arn:aws:s3:::archief", "arn:aws:s3:::archief/object"),
+    ("arn:aws:s3:eu-west-1:123456789012:accesspoint/ap", "arn:aws:s3:eu-central-1:123456789012:accesspoint/ap"),
+])
+def test_arn_keys_keep_distinct_resources_apart(one, other):
+    assert arn_key(one) != arn_key(other)

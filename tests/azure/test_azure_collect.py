@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from azure_support import resource, sub_id
 
-from inventory.rows import Setting
+from inventory.rows import ScopeExcluded, Setting
 
 GROUP = "microsoft.resources/subscriptions/resourcegroups"
 
@@ -50,6 +50,29 @@ def test_management_group_scope_keeps_only_its_subscriptions(scan, estate):
     result = scan(estate, management_group="mg-bz-dev")
     assert set(result.accounts) == {sub_id(estate, "bz-dev"), sub_id(estate, "bz-sandbox")}
     assert all(r.account_id != sub_id(estate, "bz-prod") for r in result.resources.values())
+
+
+def left_out(result) -> dict[str, tuple]:
+    return {r.account_id: (r.name, r.config_field, r.source_api, r.region) for r in result.of(ScopeExcluded)}
+
+
+def test_management_group_scope_records_the_subscriptions_it_leaves_out(scan, estate):
+    """#11 point 15: scope left out by configuration is recorded, not silent."""
+    result = scan(estate, management_group="mg-bz-dev")
+    assert left_out(result) == {sub_id(estate, "bz-prod"): ("bz-prod", "management_group", "resourcegraph:Resources", None)}
+
+
+def test_subscription_list_records_the_visible_subscriptions_it_leaves_out(scan, estate):
+    result = scan(estate, subscriptions=[sub_id(estate, "bz-dev").upper()])
+    assert set(result.accounts) == {sub_id(estate, "bz-dev")}
+    assert left_out(result) == {sub_id(estate, name): (name, "subscriptions", "resources:ListSubscriptions", None)
+                                for name in ("bz-prod", "bz-sandbox")}
+    assert result.errors == []
+
+
+def test_every_subscription_scanned_leaves_nothing_out(scan, estate):
+    assert left_out(scan(estate)) == {}
+    assert left_out(scan(estate, subscriptions=[s["subscription_id"] for s in estate["subscriptions"]])) == {}
 
 
 def test_resource_groups_are_resources_with_locations(scan, estate):

@@ -89,6 +89,12 @@ def _cloud_mailbox_no_hybrid(t):
     t["organization"]["onPremisesSyncEnabled"] = None
 
 
+def _cloud_mailbox_sync_only(t):
+    """Directory sync on, unlicensed synced users without a cloud mailbox, but no hybrid configuration."""
+    _cloud_mailbox(t)
+    t["servicePrincipals"][0]["keyCredentials"] = []
+
+
 def _site_files(t):
     t["reports"]["getSharePointSiteUsageDetail"][0]["File Count"] = "3"
 
@@ -114,6 +120,7 @@ def _sharepoint_plan(t):
     (_cloud_mailbox, "m365_exo_mailboxes", ["fail"]),
     (_cloud_mailbox, "m365_maildocs", ["fail"]),
     (_cloud_mailbox_no_hybrid, "m365_exo_hybrid", ["fail"]),
+    (_cloud_mailbox_sync_only, "m365_exo_hybrid", ["manual"]),
     (_site_files, "m365_sharepoint", ["fail"]),
     (_site_files, "m365_maildocs", ["fail"]),
     (_site_not_in_report, "m365_sharepoint", ["error"]),
@@ -145,3 +152,48 @@ def test_mailbox_approval_by_register(scan):
     tenant = jenv_compliant()
     _cloud_mailbox(tenant)
     assert scan(tenant, approved_mailboxes=["jansen@jenv.example.nl"]).statuses("m365_exo_mailboxes") == ["pass"]
+
+
+EXCHANGE_ADMIN = ("Get-OrganizationRelationship", "Get-OnPremisesOrganization", "Get-IntraOrganizationConnector",
+                  "Get-InboundConnector", "Get-OutboundConnector")
+
+
+def test_synced_users_without_a_cloud_mailbox_are_no_hybrid_evidence(scan):
+    """#11 point 17: directory sync and users Exchange Online does not host prove no on-premises Exchange side."""
+    tenant = clone(jenv_compliant())
+    _cloud_mailbox_sync_only(tenant)
+    (hybrid,) = scan(tenant).check("m365_exo_hybrid")
+    assert (hybrid["status"], hybrid["cloud_mailboxes"], hybrid["onprem_mailboxes"]) == ("manual", 1, 1)
+    assert "exchange_admin_api" in hybrid["message"] and "verify" in hybrid["message"]
+
+
+def test_no_hybrid_configuration_anywhere_fails_when_every_source_was_read(scan):
+    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {cmdlet: [] for cmdlet in EXCHANGE_ADMIN}}
+    _cloud_mailbox_sync_only(tenant)
+    (hybrid,) = scan(tenant, exchange_admin_api=True).check("m365_exo_hybrid")
+    assert hybrid["status"] == "fail" and "on its own" in hybrid["message"]
+    assert (hybrid["organization_relationships"], hybrid["onprem_organizations"], hybrid["intra_org_connectors"]) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("cmdlet", EXCHANGE_ADMIN)
+def test_an_exchange_admin_hybrid_object_is_hybrid_evidence(scan, cmdlet):
+    found = {"Identity": "Outbound to 5c8e", "Enabled": True, "ConnectorType": "OnPremises"}
+    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {c: [found] if c == cmdlet else [] for c in EXCHANGE_ADMIN}}
+    _cloud_mailbox_sync_only(tenant)
+    assert scan(tenant, exchange_admin_api=True).statuses("m365_exo_hybrid") == ["pass"]
+
+
+@pytest.mark.parametrize("cmdlet", ["Get-InboundConnector", "Get-OutboundConnector"])
+def test_a_partner_mail_connector_is_no_hybrid_evidence(scan, cmdlet):
+    partner = {"Identity": "Naar leverancier", "Enabled": True, "ConnectorType": "Partner"}
+    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {c: [partner] if c == cmdlet else [] for c in EXCHANGE_ADMIN}}
+    _cloud_mailbox_sync_only(tenant)
+    assert scan(tenant, exchange_admin_api=True).statuses("m365_exo_hybrid") == ["fail"]
+
+
+def test_service_principals_not_observed_is_not_a_fail(scan):
+    tenant = clone(jenv_compliant()) | {"exchangeAdmin": {cmdlet: [] for cmdlet in EXCHANGE_ADMIN},
+                                        "forbidden": ["servicePrincipals"]}
+    _cloud_mailbox_sync_only(tenant)
+    (hybrid,) = scan(tenant, exchange_admin_api=True).check("m365_exo_hybrid")
+    assert hybrid["status"] == "manual" and "service principal" in hybrid["message"]

@@ -44,7 +44,10 @@ def test_mailbox_locations(scan):
     s = scan(hybrid_mixed())
     where = {m.upn: (m.location, m.item_count) for m in s.of(M365Mailbox)}
     assert where["directie@jenv.example.nl"] == ("cloud", 300)
-    assert where["jansen@jenv.example.nl"] == ("onprem", None)
+    assert where["visser@jenv.example.nl"] == ("onprem", None)  # synced, Exchange Online licence, no cloud mailbox
+    assert where["jansen@jenv.example.nl"] == ("none", None)  # synced, no Exchange Online licence: no mailbox evidence
+    evidence = {m.upn: m.evidence for m in s.of(M365Mailbox)}
+    assert evidence["jansen@jenv.example.nl"].endswith("; synced, no Exchange Online licence")
     assert {r.uid for r in s.of(Resource) if r.type == "m365.mailbox"} == {
         u["id"] for u in hybrid_mixed()["users"] if "mailboxSettings" in u}
     assert s.one(M365Tenant).hybrid_apps.startswith("ExchangeServerApp-")
@@ -150,7 +153,7 @@ def test_requests_sent_are_the_declared_calls_with_the_documented_permissions(sc
         sent |= matches
     assert sent == {(c.call, c.permission) for c in MANIFEST.calls if c.call.startswith("graph:")}
     exo = {(c.call, c.permission) for c in MANIFEST.calls if c.call.startswith("exo:")}
-    assert invoked == len(exo) == 3
+    assert invoked == len(exo) == 5
     assert {(c.call, c.permission) for c in s.of(Collection)} == {(c.call, c.permission) for c in MANIFEST.calls}
     assert s.one(M365Tenant).onprem_organizations == 1
 
