@@ -4,15 +4,15 @@ hybrid mail-flow connectors of an M365 tenant (Exchange hybrid evidence).
 Earlier scans have no scope_excluded rows (they did not record what their configuration left out)
 and null connector counts (not read).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:
