@@ -10,6 +10,11 @@ Per account it runs, on one bounded thread pool (``max_workers``):
    global, each bucket's region comes from GetBucketLocation);
 3. tagged resources of other types from step 1 that no spec collected.
 
+A spec's per-item calls (one per bucket, key, table, queue, topic) fan out on pools of their own,
+at most ``concurrency[service]`` (default ``max_workers``) in flight per account and region
+(``ScanContext.each``). Rows come out in the order the tasks were submitted, whatever the order
+they finish in.
+
 Key custody of an encrypted resource comes from the KMS key it names: ``external`` for keys with
 Origin EXTERNAL_KEY_STORE or EXTERNAL, ``provider`` for AWS managed keys (and for no key: SSE-S3,
 AWS-owned keys), ``customer`` otherwise (also for keys of another account, which we cannot see);
