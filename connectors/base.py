@@ -11,8 +11,10 @@ silent gap. The calls a connector makes are declared once, in its manifest (:cla
 import importlib
 import ipaddress
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -24,19 +26,63 @@ from inventory.messages import Invalid
 from inventory.rows import Collection, Row
 
 T = TypeVar("T")
+R = TypeVar("R")
 log = logging.getLogger("wolkenwacht.connectors")
+
+
+class DeadlineReached(Exception):
+    """The scan deadline passed before this call was sent."""
 
 
 @dataclass
 class ScanContext:
-    """Settings every connector honours."""
+    """Settings every connector honours, and the per-service limits of its per-item calls."""
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
     max_workers: int = 8  # threads (or requests in flight) per source: the source's max_workers, else [scan]
     timeouts: tuple[float, float] = (10.0, 60.0)  # connect and read timeout of every request, seconds ([scan])
+    concurrency: dict[str, int] = field(default_factory=dict)  # per-item calls in flight per service (the source's table)
+    _slots: dict[Hashable, threading.BoundedSemaphore] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def seconds_left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
+
+    def limit(self, service: str) -> int:
+        """Per-item calls of ``service`` in flight at once (per place): the configured limit, else max_workers."""
+        return self.concurrency.get(service, self.max_workers)
+
+    def each(self, fn: Callable[[T], R], items: Iterable[T], service: str, place: Hashable = None) -> list[R | Exception]:
+        """``fn(item)`` for every item, in parallel, with at most :meth:`limit` calls of ``service`` in flight
+        per ``place`` (an account and region, a subscription ...) across every caller of this context.
+
+        Results come back in the order of ``items`` (whatever the order of completion); an exception is
+        returned in its item's place, and an item not started before the scan deadline gets
+        :class:`DeadlineReached`."""
+        items = list(items)
+        with self._lock:
+            slots = self._slots.setdefault((service, place), threading.BoundedSemaphore(self.limit(service)))
+
+        def one(item: T) -> R | Exception:
+            with slots:
+                if self.seconds_left() <= 0:
+                    return DeadlineReached("scan deadline reached before this call was sent")
+                try:
+                    return fn(item)
+                except Exception as exc:
+                    return exc
+
+        if len(items) <= 1:
+            return [one(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(self.limit(service), len(items)), thread_name_prefix=service) as pool:
+            return list(pool.map(one, items))
+
+
+def unwrap(result: T | Exception) -> T:
+    """A result of :meth:`ScanContext.each`: the value, or its exception raised."""
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 class Connector(Protocol):
@@ -67,6 +113,11 @@ class Call:
     area: str
     call: str
     permission: str
+
+    @property
+    def service(self) -> str:
+        """The service part of the call name (``s3`` of ``s3:GetBucketEncryption``): the key of its concurrency limit."""
+        return self.call.partition(":")[0]
 
     def record(self, **fields) -> Collection:
         """This call's Collection row; ``fields`` are the others (provider, estate, ok, ...)."""

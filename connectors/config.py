@@ -45,6 +45,15 @@ class SourceConfig(StrictConfig):
     max_workers: int | None = Field(default=None, ge=1, le=64, description="overrides [scan] max_workers for this source")
 
 
+Limit = Annotated[int, Field(ge=1, le=256)]  # calls in flight
+
+
+def concurrency():
+    """The ``concurrency`` option of a source table, e.g. ``{s3 = 32}``: per-item calls in flight per service
+    (the service part of the call names, ``s3`` of ``s3:GetBucketEncryption``) and place; default max_workers."""
+    return Field(default_factory=dict, description="per-item calls in flight per service and place (default: max_workers)")
+
+
 class MicrosoftCredential(StrictConfig):
     """How an Entra ID app authenticates (shared by [[m365]] and [[azure]]). Secrets stay out of the file."""
 

@@ -68,7 +68,7 @@ def _connectors(config: Config) -> list[tuple[str, object, Connector]]:
     timeouts = (config.scan.connect_timeout_seconds, config.scan.read_timeout_seconds)
     return [(provider, source, MANIFESTS[provider].connector_class()(
                 source, ScanContext(deadline=deadline, max_workers=source.max_workers or config.scan.max_workers,
-                                    timeouts=timeouts)))
+                                    timeouts=timeouts, concurrency=dict(getattr(source, "concurrency", {})))))
             for provider, source in config.sources()]
 
 

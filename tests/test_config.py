@@ -126,6 +126,9 @@ def test_bad_register_names_file_field_and_problem(tmp_path, body, message):
     ('[[aws]]\nname = "a"\nmax_workers = "8"', "aws.0.max_workers: Input should be a valid integer"),
     ('[scan]\ndeadline_minutes = "120"', "scan.deadline_minutes: Input should be a valid number"),
     ('[scan]\nbusy_timeout_seconds = 0', "scan.busy_timeout_seconds: Input should be greater than 0"),
+    ('[[aws]]\nname = "a"\nconcurrency = {s4 = 8}', "aws.0.concurrency.s4.[key]: Input should be 's3', 'kms', 'dynamodb', 'sqs' or 'sns'"),
+    ('[[azure]]\nname = "z"\ntenant_id = "t"\nconcurrency = {sql = 0}', "azure.0.concurrency.sql: Input should be greater than or equal to 1"),
+    ('[[m365]]\nname = "t"\ntenant_id = "x"\nconcurrency = {graph = "8"}', "m365.0.concurrency.graph: Input should be a valid integer"),
 ])
 def test_config_values_are_checked_strictly(tmp_path, body, message):
     path = write(tmp_path, "config.toml", body)
@@ -180,3 +183,11 @@ def test_register_explain_with_a_route_and_accepted_risks_are_snapshotted(tmp_pa
         "RBC22-SPECIAL", None, "SCC", "2026-06-10")
     assert (risk.control_id, risk.provider, risk.account_id, risk.approver) == ("RBC22-STATESECRET", "aws", "1", "a")
 
+
+
+def test_a_source_concurrency_reaches_its_connector(tmp_path):
+    path = write(tmp_path, "config.toml", '[scan]\nmax_workers = 3\n[[aws]]\nname = "a"\nregions = ["eu-west-1"]\n'
+                                          'concurrency = {s3 = 32}\n[[onprem]]\nname = "o"\n')
+    limits = {source.name: (connector.context.limit("s3"), connector.context.limit("kms"))
+              for _, source, connector in _connectors(load_config(path))}
+    assert limits == {"a": (32, 3), "o": (3, 3)}

@@ -10,6 +10,11 @@ Per account it runs, on one bounded thread pool (``max_workers``):
    global, each bucket's region comes from GetBucketLocation);
 3. tagged resources of other types from step 1 that no spec collected.
 
+A spec's per-item calls (one per bucket, key, table, queue, topic) fan out on pools of their own,
+at most ``concurrency[service]`` (default ``max_workers``) in flight per account and region
+(``ScanContext.each``). Rows come out in the order the tasks were submitted, whatever the order
+they finish in.
+
 Key custody of an encrypted resource comes from the KMS key it names: ``external`` for keys with
 Origin EXTERNAL_KEY_STORE or EXTERNAL, ``provider`` for AWS managed keys (and for no key: SSE-S3,
 AWS-owned keys), ``customer`` otherwise (also for keys of another account, which we cannot see);
@@ -21,7 +26,7 @@ The calls it makes and the read-only IAM actions they need are declared in ``cal
 """
 
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from connectors.aws import accounts, inventory, security
 from connectors.aws.calls import EBS_DEFAULT, INVENTORY
@@ -47,7 +52,7 @@ class AwsConnector:
         self.config, self.context = config, context
         self.session = new_session(config.profile)
         self.clients = Clients(self.session, config.endpoint_url, config.max_attempts, context.seconds_left,
-                               context.timeouts)
+                               context.timeouts, max(16, context.max_workers, *context.concurrency.values()))
         explicit = config.regions != ["*"]
         self.home = config.regions[0].lower() if explicit else (self.session.region_name or "us-east-1")
 
@@ -74,7 +79,7 @@ class AwsConnector:
             return
         estate, clients = self.config.name, self.clients
         # step 1: KMS keys and the Tagging API, which the other resources need
-        kms = [pool.submit(list_spec, KMS_SPEC, scope.at(r), clients, estate) for r in regions]
+        kms = [pool.submit(list_spec, KMS_SPEC, scope.at(r), clients, estate, self.context) for r in regions]
         tagging = [pool.submit(inventory.tagged_resources, scope.at(r), clients, estate) for r in regions]
         kms_listings = [future.result() for future in kms]  # list_spec records its own failures
         keys = {item["KeyId"]: item for listing in kms_listings for item in listing.items if "KeyId" in item}
@@ -94,7 +99,8 @@ class AwsConnector:
             if spec is KMS_SPEC:
                 continue
             for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
-                task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate), keys, tags, unobserved), spec, where)
+                task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate, self.context), keys, tags, unobserved),
+                                   spec, where)
                 tasks[task] = (spec.list, where)
         for where in map(scope.at, regions):
             task = pool.submit(inventory.ebs_default_encryption, where, clients, estate)
@@ -104,8 +110,8 @@ class AwsConnector:
                 tasks[task] = (check.calls[0], where)
 
         collected: set[str] = set()
-        for future in as_completed(tasks):
-            for row in self._rows(future, *tasks[future]):
+        for future, (call, where) in tasks.items():  # in submission order: the same rows in the same order every scan
+            for row in self._rows(future, call, where):
                 if isinstance(row, Resource):
                     collected.add(arn_key(row.uid))
                 yield row

@@ -1,8 +1,10 @@
 """The [[aws]] config table."""
 
+from typing import Literal
+
 from pydantic import Field
 
-from connectors.config import Endpoint, SourceConfig
+from connectors.config import Endpoint, Limit, SourceConfig, concurrency
 from inventory.vocabulary import Strict
 
 
@@ -24,3 +26,4 @@ class AwsConfig(SourceConfig):
     organization: AwsOrganization | None = None
     max_attempts: int = Field(default=5, ge=1, le=20,
                               description="botocore 'standard' retry mode: total attempts per call (1 = no retry)")
+    concurrency: dict[Literal["s3", "kms", "dynamodb", "sqs", "sns"], Limit] = concurrency()  # per account and region

@@ -16,7 +16,7 @@ import jmespath
 from connectors.aws.calls import EBS_DEFAULT, TAGGING
 from connectors.aws.services import ResourceSpec, key_custody, kms_blind
 from connectors.aws.session import Clients, Scope, describe_error, error_code
-from connectors.base import attempt, json_safe
+from connectors.base import ScanContext, attempt, json_safe
 from inventory.rows import Collection, Resource, Setting
 
 
@@ -35,8 +35,11 @@ def where(estate: str, scope: Scope) -> dict:
     return dict(provider="aws", estate=estate, account_id=scope.account_id, region=scope.region)
 
 
-def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -> Listing:
-    """List one resource type in one scope and run its detail calls on every item."""
+def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str, context: ScanContext) -> Listing:
+    """List one resource type in one scope and run its detail calls on every item.
+
+    A detail call runs for all items at once, at most ``context.limit(service)`` in flight per
+    account and region; its answers are merged in the order of the listing."""
     listing = Listing(spec, scope)
     outcome = attempt(lambda: clients.items(spec.list, scope, spec.items, spec.optional, **spec.list_params), spec.list,
                       describe_error=describe_error, **where(estate, scope))
@@ -47,18 +50,18 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str) -
                      if not spec.owner or item.get(spec.owner) == scope.account_id]  # moto ignores OwnerIds=self
     for detail in spec.details:
         done, failures, examples = 0, Counter(), {}
-        for item in listing.items:
-            try:
-                expect = detail.expect + ((detail.result.split(".")[0],) if detail.result else ())
-                answer = clients.call(detail.call, scope, expect=expect, **detail.params(item))
-            except Exception as exc:
-                code = error_code(exc) or type(exc).__name__
+        expect = detail.expect + ((detail.result.split(".")[0],) if detail.result else ())
+        answers = context.each(lambda item, d=detail, e=expect: clients.call(d.call, scope, expect=e, **d.params(item)),
+                               listing.items, detail.call.service, (scope.account_id, scope.region))
+        for item, answer in zip(listing.items, answers, strict=True):
+            if isinstance(answer, Exception):
+                code = error_code(answer) or type(answer).__name__
                 if code in detail.absent:
                     item[detail.into] = {}
                     done += 1
                 else:
                     failures[code] += 1
-                    examples.setdefault(code, describe_error(exc)[:500])
+                    examples.setdefault(code, describe_error(answer)[:500])
                 continue
             value = jmespath.search(detail.result, answer) if detail.result else answer
             if detail.into:

@@ -145,11 +145,12 @@ class Clients:
     """Builds boto3 clients once per (credentials, service, region); safe to use from many threads."""
 
     def __init__(self, session: boto3.Session, endpoint_url: str | None, max_attempts: int,
-                 seconds_left: Callable[[], float], timeouts: tuple[float, float] = (10, 60)):
+                 seconds_left: Callable[[], float], timeouts: tuple[float, float] = (10, 60), connections: int = 16):
+        """``connections``: kept-alive connections per client, at least the most calls one client has in flight."""
         self.session = session
         self.endpoint_url = endpoint_url
         self.config = Config(retries={"mode": "standard", "max_attempts": max_attempts},
-                             connect_timeout=timeouts[0], read_timeout=timeouts[1], max_pool_connections=16)
+                             connect_timeout=timeouts[0], read_timeout=timeouts[1], max_pool_connections=connections)
         self.seconds_left = seconds_left
         session.events.register("before-send", self._before_send)
         session.events.register("before-parse", check_body)

@@ -31,7 +31,7 @@ from connectors.azure.calls import (
 from connectors.azure.clients import AzureClients, describe_error
 from connectors.azure.config import AzureConfig
 from connectors.azure.graph import CONTAINERS, RESOURCES, ResourceGraph, batches
-from connectors.base import Call, ScanContext, attempt, json_safe
+from connectors.base import Call, ScanContext, attempt, json_safe, unwrap
 from connectors.microsoft_credential import build_credential
 from inventory.rows import Account, Collection, Resource, Row, ScopeExcluded
 
@@ -152,29 +152,36 @@ class AzureConnector:
         return {r.id.lower(): _utc(r.created_time) for r in listing if r.id and r.created_time}
 
     def _sql_encryption(self, sub_id: str, rows: list[dict]) -> tuple[dict[str, encryption.AtRest], list[Collection]]:
-        """TDE per database with its server's protector; failed reads are recorded, the others go on."""
+        """TDE per database with its server's protector; failed reads are recorded, the others go on.
+
+        The reads of one kind run in parallel (``concurrency.sql`` per subscription); rows keep the Resource Graph order."""
         client = self.clients.resources(sub_id).resources
-        records: list[Collection] = []
 
-        def child(parent_id: str, suffix: str, call: Call) -> dict | None:
-            outcome = self._attempt(lambda: client.get_by_id(
-                f"{parent_id}/{suffix}", api_version=encryption.SQL_API_VERSION, **self.clients.call_options),
-                call, sub_id)
-            records.append(outcome.record)
-            return outcome.value.as_dict().get("properties") or {} if outcome.ok else None
+        def children(parents: list[dict], suffix: str, call: Call) -> list:
+            answers = self.context.each(lambda row: client.get_by_id(
+                f"{row['id']}/{suffix}", api_version=encryption.SQL_API_VERSION, **self.clients.call_options),
+                parents, call.service, sub_id)
+            return [self._attempt(lambda a=answer: unwrap(a), call, sub_id) for answer in answers]
 
-        protectors = {row["id"].lower(): encryption.sql_protector(child(row["id"], "encryptionProtector/current",
-                                                                           READ_PROTECTOR))
-                      for row in rows if encryption.is_sql_server(row)}
+        servers = [row for row in rows if encryption.is_sql_server(row)]
+        databases = [row for row in rows if encryption.is_sql_database(row)]
+        read_protectors = children(servers, "encryptionProtector/current", READ_PROTECTOR)
+        read_tde = children(databases, "transparentDataEncryption/current", READ_TDE)
+        protectors = {row["id"].lower(): encryption.sql_protector(_properties(outcome))
+                      for row, outcome in zip(servers, read_protectors, strict=True)}
         details = dict(protectors)
+        for row, outcome in zip(databases, read_tde, strict=True):
+            server = protectors.get(row["id"].lower().rsplit("/databases/", 1)[0], encryption.AtRest())
+            details[row["id"].lower()] = encryption.sql_database(_properties(outcome), server)
         for row in rows:
-            if encryption.is_sql_database(row):
-                server = protectors.get(row["id"].lower().rsplit("/databases/", 1)[0], encryption.AtRest())
-                tde = child(row["id"], "transparentDataEncryption/current", READ_TDE)
-                details[row["id"].lower()] = encryption.sql_database(tde, server)
-            elif (row.get("type") or "").lower() == encryption.SQL_DATABASE:
+            if (row.get("type") or "").lower() == encryption.SQL_DATABASE and not encryption.is_sql_database(row):
                 details[row["id"].lower()] = encryption.AtRest()
-        return details, _summarise(records)
+        return details, _summarise([outcome.record for outcome in read_protectors + read_tde])
+
+
+def _properties(outcome) -> dict | None:
+    """The ``properties`` of a child resource read, None when the read failed."""
+    return outcome.value.as_dict().get("properties") or {} if outcome.ok else None
 
 
 def _summarise(records: list[Collection]) -> list[Collection]:

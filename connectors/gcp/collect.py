@@ -18,7 +18,6 @@ scope-wide); the scan goes on.
 """
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -27,7 +26,7 @@ from google.api_core.client_options import ClientOptions
 from google.api_core.retry import Retry, if_exception_type
 from google.cloud import asset_v1, orgpolicy_v2
 
-from connectors.base import Call, ScanContext, attempt, json_safe
+from connectors.base import Call, ScanContext, attempt, json_safe, unwrap
 from connectors.gcp import normalise as n
 from connectors.gcp.calls import LIST, LIST_ASSETS, LOCATION_POLICY, POLICY, SEARCH, SEARCH_PROJECTS, SEARCH_RESOURCES, SEARCH_SERVICES
 from connectors.gcp.config import GcpConfig
@@ -131,8 +130,7 @@ class GcpConnector:
         yield from (self._account(p) for p in projects)
         searched = self._attempt(lambda: self._search([]), SEARCH_RESOURCES)
         yield searched.record
-        with ThreadPoolExecutor(max_workers=self.context.max_workers) as pool:
-            details = list(pool.map(self._project_detail, projects))
+        details = self._project_details(projects)
         assets: dict[str, dict] = {}
         for detail in details:
             yield from detail.records
@@ -170,18 +168,23 @@ class GcpConnector:
                        created_at=utc(r.get("createTime")),
                        raw=json_safe(r))
 
-    def _project_detail(self, project: Project) -> ProjectDetail:
-        detail = ProjectDetail()
-        listed = self._attempt(lambda: self._list_assets(project.id), LIST_ASSETS, project.id)
-        detail.records.append(listed.record)
-        detail.assets = {a["name"]: a for a in listed.value or []}
-        policy = self._attempt(lambda: self._location_policy(project.id), LOCATION_POLICY, project.id)
-        detail.records.append(policy.record)
-        if policy.ok:
-            detail.setting = Setting(provider=self.provider, account_id=project.id, key="policy.resource_locations",
-                                     value=n.policy_value(policy.value), source_api=POLICY,
-                                     raw=json_safe(policy.value))
-        return detail
+    def _project_details(self, projects: list[Project]) -> list[ProjectDetail]:
+        """Per project, in parallel per call (``concurrency`` of cloudasset and orgpolicy): full assets and the policy."""
+        listed = self.context.each(lambda p: self._list_assets(p.id), projects, LIST_ASSETS.service)
+        policies = self.context.each(lambda p: self._location_policy(p.id), projects, LOCATION_POLICY.service)
+        details = []
+        for project, assets, policy in zip(projects, listed, policies, strict=True):
+            detail = ProjectDetail()
+            found = self._attempt(lambda a=assets: unwrap(a), LIST_ASSETS, project.id)
+            detail.records.append(found.record)
+            detail.assets = {a["name"]: a for a in found.value or []}
+            read = self._attempt(lambda a=policy: unwrap(a), LOCATION_POLICY, project.id)
+            detail.records.append(read.record)
+            if read.ok:
+                detail.setting = Setting(provider=self.provider, account_id=project.id, key="policy.resource_locations",
+                                         value=n.policy_value(read.value), source_api=POLICY, raw=json_safe(read.value))
+            details.append(detail)
+        return details
 
     def _account_of(self, projects: list[Project]) -> Callable[[str], str]:
         """Map a result's ``projects/NUMBER`` to the project id."""

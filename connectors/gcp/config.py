@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from connectors.config import Endpoint, SourceConfig
+from connectors.config import Endpoint, Limit, SourceConfig, concurrency
 from inventory.messages import Invalid
 
 
@@ -17,6 +17,7 @@ class GcpConfig(SourceConfig):
     token_env: str | None = None
     asset_endpoint: Endpoint | None = None
     orgpolicy_endpoint: Endpoint | None = None
+    concurrency: dict[Literal["cloudasset", "orgpolicy"], Limit] = concurrency()  # per-project calls
 
     @model_validator(mode="after")
     def _fields_for_credential(self):

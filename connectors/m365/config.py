@@ -1,8 +1,10 @@
 """The [[m365]] config table."""
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
-from connectors.config import Endpoint, MicrosoftCredential, SourceConfig
+from connectors.config import Endpoint, Limit, MicrosoftCredential, SourceConfig, concurrency
 from inventory.messages import Invalid
 
 
@@ -13,6 +15,7 @@ class M365Config(SourceConfig, MicrosoftCredential):
     exchange_admin_api: bool = Field(default=False, description="also call the undocumented Exchange Online admin endpoint")
     exchange_endpoint: Endpoint = "https://outlook.office365.com"
     report_period: str = Field(default="D30", pattern="^D(7|30|90|180)$")
+    concurrency: dict[Literal["graph"], Limit] = concurrency()  # Graph requests in flight
 
     @model_validator(mode="before")
     @classmethod

@@ -7,7 +7,8 @@
   ends in ``/`` and yields ``//`` paths), and scopes are explicit (``graph_endpoint/.default``),
   so national clouds and local fakes work.
 * Connect and read timeouts come from the scan context ([scan] options).
-* At most ``max_workers`` (of the scan context) requests are in flight.
+* At most ``concurrency = {graph = N}`` requests are in flight (default: ``max_workers``); per-team,
+  per-channel and per-drive calls are gathered, so they fill those slots.
 * Usage reports (a 302 to a CSV download, followed by the SDK) are fetched once per scan.
 * An answer that is no answer (an empty body, a page without ``value``) raises
   :class:`InvalidAnswer`: the call is recorded as failed, never read as "nothing there".
@@ -79,7 +80,7 @@ class GraphSession:
         self.credential = credential
         self.context = context
         self.max_retry_wait = max_retry_wait  # tests cap the wait; production waits what Graph asks
-        self._slots = asyncio.Semaphore(context.max_workers)
+        self._slots = asyncio.Semaphore(context.limit("graph"))
         self._reports: dict[str, asyncio.Future] = {}
 
     async def call(self, request: Callable[[], Awaitable[Any]]) -> Any:

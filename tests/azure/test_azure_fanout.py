@@ -1,0 +1,56 @@
+"""SQL TDE reads run in parallel up to ``concurrency.sql``, over real HTTP, with the rows of a sequential scan."""
+
+import copy
+from dataclasses import asdict
+
+from azure_support import TOKEN_ENV, ArmFake, golden
+
+from connectors.azure.collect import AzureConnector
+from connectors.azure.config import AzureConfig
+from connectors.base import ScanContext
+from inventory.rows import Collection, Resource
+from tests.faults import FaultProxy
+from tests.inflight import InFlight
+
+SQL = "microsoft.sql/"
+
+
+def many_databases(estate: dict, count: int) -> None:
+    """``count`` more databases on the first SQL server: TDE on, off, or not readable (every fifth)."""
+    databases = [r for s in estate["subscriptions"] for r in s["resources"] if r["id"].endswith("/databases/dossiers")]
+    subscription = next(s for s in estate["subscriptions"] if databases[0] in s["resources"])
+    for i in range(count):
+        database = copy.deepcopy(databases[0])
+        database["id"] = database["id"].replace("/dossiers", f"/db{i:02d}")
+        database["transparentDataEncryption"] = {"state": "Enabled" if i % 2 else "Disabled"}
+        if i % 5 == 0:
+            del database["transparentDataEncryption"]
+        subscription["resources"].append(database)
+
+
+def scan(monkeypatch, limit: int, delay: float) -> tuple[list, InFlight]:
+    monkeypatch.setenv(TOKEN_ENV, "fake-bearer-token")
+    estate = golden()
+    estate["graph_quota"] = 1000
+    many_databases(estate, 30)
+    gauge = InFlight(delay)
+    with ArmFake(estate) as fake, FaultProxy(fake.url) as proxy:
+        proxy.inject(lambda request: "/transparentDataEncryption/current" in request.path, gauge)
+        cfg = AzureConfig(name="bz-azure", tenant_id=estate["tenant_id"], credential="token", token_env=TOKEN_ENV,
+                          arm_endpoint=proxy.url)
+        rows = list(AzureConnector(cfg, ScanContext(max_workers=4, concurrency={"sql": limit})).collect())
+    return [r for r in rows if isinstance(r, Resource) and r.type.startswith(SQL)
+            or isinstance(r, Collection) and r.call.startswith("sql:")], gauge
+
+
+def test_tde_reads_run_in_parallel_up_to_the_limit_with_the_sequential_rows(monkeypatch):
+    parallel, gauge = scan(monkeypatch, limit=4, delay=0.03)
+    assert gauge.calls == 31, "the golden database plus 30 more"
+    assert 1 < gauge.most <= 4, f"{gauge.most} TDE reads were in flight at once; the limit is 4"
+    sequential, one_by_one = scan(monkeypatch, limit=1, delay=0)
+    assert one_by_one.most == 1
+    assert [asdict(r) for r in parallel] == [asdict(r) for r in sequential], "the same rows in the same order"
+    failed = [r for r in parallel if isinstance(r, Collection) and not r.ok]
+    assert len(failed) == 6 and {r.call for r in failed} == {"sql:GetTransparentDataEncryption"}
+    encrypted = {r.name: r.encrypted for r in parallel if isinstance(r, Resource)}
+    assert (encrypted["db01"], encrypted["db02"], encrypted["db05"]) == (True, False, None)
