@@ -24,13 +24,12 @@ with counts as (
 select 'm365' as provider, tenant_id as account_id, null as resource_id,
   case when cloud_mailboxes = 0 or hybrid = 1 then 'pass' else 'fail' end as status,
   case
-    when cloud_mailboxes = 0 then 'No Exchange Online mailboxes; ' || onprem_mailboxes || ' synced user(s) with a mailbox outside Exchange Online'
-    when hybrid = 1 then cloud_mailboxes || ' Exchange Online mailbox(es) in a hybrid deployment: directory sync on, '
-      || coalesce(exo_sp_key_credentials, 0) || ' certificate(s) on the Exchange Online service principal, hybrid apps: '
-      || coalesce(hybrid_apps, 'none') || ', ' || onprem_mailboxes || ' mailbox(es) outside Exchange Online'
-    else cloud_mailboxes || ' Exchange Online mailbox(es) without an on-premises Exchange side (directory sync '
-      || case when coalesce(sync_enabled, false) then 'on' else 'off' end || ', no hybrid certificate, app, relationship or on-premises mailboxes): Exchange Online is used on its own'
-  end as message,
+    when cloud_mailboxes = 0 then 'm365_exo_hybrid.no_cloud_mailboxes'
+    when hybrid = 1 then 'm365_exo_hybrid.hybrid'
+    when coalesce(sync_enabled, false) then 'm365_exo_hybrid.alone_sync_on'
+    else 'm365_exo_hybrid.alone_sync_off'
+  end as message_key,
   cloud_mailboxes, onprem_mailboxes, sync_enabled, exo_sp_key_credentials, hybrid_apps,
-  organization_relationships, onprem_organizations, intra_org_connectors
+  organization_relationships, onprem_organizations, intra_org_connectors,
+  coalesce(exo_sp_key_credentials, 0) as exo_certificates, coalesce(hybrid_apps, '-') as hybrid_app_names
 from judged

@@ -4,10 +4,9 @@ resource, evidence and remediation."""
 import io
 import json
 
-from sqlalchemy import text
-
 from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
 from py_ocsf_models.objects.compliance_status import StatusID
+from sqlalchemy import text
 
 from reports.write import write_report
 from tests.reports.conftest import REMEDIATION
