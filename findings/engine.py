@@ -93,6 +93,20 @@ def _json_object(dialect: str, columns: list[str]) -> str:
     return f"{function}({pairs})"
 
 
+def _english(check_id: str, columns: list[str]) -> tuple[dict, list[str], str]:
+    """The check's templates, the columns they name, and SQL rendering a row's message in English."""
+    templates = templates_of(check_id)
+    if not templates:
+        raise CheckError(f"check {check_id}: no message templates in policies/messages/{check_id}.toml")
+    wanted = sorted({name for texts in templates.values() for name in placeholders(texts["en"])})
+    if set(wanted) - set(columns):
+        raise CheckError(f"check {check_id}: SQL does not return the message parameter(s) "
+                         f"{', '.join(sorted(set(wanted) - set(columns)))}")
+    column = 'q."{}"'.format
+    cases = " ".join(f"when '{key}' then {sql_render(texts['en'], column)}" for key, texts in templates.items())
+    return templates, wanted, f"case q.message_key {cases} else q.message_key end"  # an unknown key is refused after
+
+
 def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check, params: Params) -> None:
     """Judge in the database: one finding per row of the check's SQL, extra columns as evidence."""
     binds = params.for_sql(check.sql, control.id)
@@ -100,18 +114,10 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise CheckError(f"check {check.id}: SQL does not return column(s) {', '.join(missing)}")
-    templates = templates_of(check.id)
-    wanted = sorted({name for texts in templates.values() for name in placeholders(texts["en"])})
-    if not templates or set(wanted) - set(columns):
-        raise CheckError(f"check {check.id}: SQL does not return the message parameter(s) "
-                         f"{', '.join(sorted(set(wanted) - set(columns)))}" if templates else
-                         f"check {check.id}: no message templates in policies/messages/{check.id}.toml")
+    templates, wanted, english = _english(check.id, columns)
     status = "coalesce(q.status, 'null')"  # a null status is refused below, like any other outside the contract
     severity = "coalesce(q.severity, :severity)" if "severity" in columns else ":severity"
     guidance = control.manual if control.manual and not check.providers else None  # organisation-level: attestation
-    english = "case q.message_key " + " ".join(
-        f"when '{key}' then {sql_render(texts['en'], lambda name: f'q.{chr(34)}{name}{chr(34)}')}"
-        for key, texts in templates.items()) + " else q.message_key end"
     message = f"case when q.status = 'manual' then {english} || ' ' || :guidance else {english} end" if guidance \
         else english
     dialect = conn.dialect.name
