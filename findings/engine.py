@@ -1,17 +1,21 @@
 """The findings engine: runs each check's SQL over the inventory and stores findings.
 
 Order of work for one scan:
-1. the packs' controls and the checks' SQL are copied into ``pack_control`` and ``check_source``;
+1. the packs' controls, the checks' SQL and the message templates are copied into ``pack_control``,
+   ``check_source`` and ``message_template``;
 2. for each control, each of its checks runs inside the database as ``INSERT INTO finding
    SELECT ... FROM (<check SQL>)``: every row becomes one finding, its extra columns the evidence
-   (a JSON object); nothing passes through Python, so a million findings cost no memory;
+   (a JSON object); nothing passes through Python, so a million findings cost no memory. The row's
+   ``message_key`` names a template of ``policies/messages/<check>.toml``; the columns its
+   placeholders name become ``message_params``, and ``message`` is the English rendering, built in SQL;
 3. controls without checks get one ``manual`` finding;
 4. the rules in ``policies/rules/`` run as SQL, in this order: ``error`` and ``error_added``
    (failed collections turn account-level findings into ``error``, or add one),
    ``nothing_judged`` (a control without findings gets ``not_applicable`` or ``manual``),
    ``transition_evidence`` and ``transition`` (2026 transition period, parameters from
    ``pack_control``), ``explained`` (comply-or-explain entries, only on controls with an explain
-   route) and ``accepted_risk`` (recorded on findings that stay ``fail``).
+   route) and ``accepted_risk`` (recorded on findings that stay ``fail``); then the English message of
+   the findings the rules wrote is rendered, and a deadline's transition period appended to it.
 """
 
 from collections.abc import Iterable, Iterator
@@ -22,15 +26,20 @@ from sqlalchemy import Connection, Engine, text
 
 from findings.packs import Check, Control, Pack, load_checks, parameters
 from inventory.db import Writer, finding_key, set_finding_keys
-from inventory.rows import CheckSource, Finding, PackControl
+from inventory.rows import CheckSource, Finding, MessageTemplate, PackControl
 from inventory.vocabulary import STATUSES
 from policies import ROOT
+from policies.messages import placeholders, sql_render, templates_of
 
-REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message")
+REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message_key")
 RULES = ("error", "error_added", "nothing_judged", "transition_evidence", "transition", "explained", "accepted_risk")
 OUTSIDE_CONTRACT = text(
     "select 1 from finding where scan_id = :scan_id and control_id = :control_id"
     f" and status not in ({', '.join(repr(s) for s in STATUSES)}) and pack = :pack and check_id = :check_id limit 1")
+UNKNOWN_KEY = ("select min(message_key) from finding where scan_id = :scan_id and control_id = :control_id and pack = :pack"
+               " and check_id = :check_id and message_key not in ({keys})")
+NO_CHECK_KEY = "rules.manual_only"  # the finding of a control without checks; the control's guidance follows it
+TRANSITION_KEYS = {"fail": "rules.transition_ended", "other": "rules.transition_until"}  # after a deadline, by status
 
 
 class CheckError(Exception):
@@ -60,7 +69,8 @@ def run_check(engine: Engine, check: Check, params: Params, control_id: str | No
         result = conn.execution_options(stream_results=True, yield_per=5000).execute(
             text(check.sql), params.for_sql(check.sql, control_id))
         columns = list(result.keys())
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        legacy = ("message_key",) if "message" in columns else ()  # a check stored before message templates
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns and c not in legacy]
         if missing:
             raise CheckError(f"check {check.id}: SQL does not return column(s) {', '.join(missing)}")
         for values in result:
@@ -74,13 +84,27 @@ KEY = finding_key("cast(:control_id as varchar)", "cast(:check_id as varchar)", 
                   "cast(q.resource_id as integer)")
 
 
-def _evidence(dialect: str, columns: list[str]) -> str:
-    """SQL building the evidence JSON object from the check's extra columns."""
+def _json_object(dialect: str, columns: list[str]) -> str:
+    """SQL building a JSON object from columns of the check's result (evidence, message parameters)."""
     if not columns:
         return "null"
     function = "json_build_object" if dialect == "postgresql" else "json_object"
     pairs = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}', q.\"{c}\"" for c in columns)
     return f"{function}({pairs})"
+
+
+def _english(check_id: str, columns: list[str]) -> tuple[dict, list[str], str]:
+    """The check's templates, the columns they name, and SQL rendering a row's message in English."""
+    templates = templates_of(check_id)
+    if not templates:
+        raise CheckError(f"check {check_id}: no message templates in policies/messages/{check_id}.toml")
+    wanted = sorted({name for texts in templates.values() for name in placeholders(texts["en"])})
+    if set(wanted) - set(columns):
+        raise CheckError(f"check {check_id}: SQL does not return the message parameter(s) "
+                         f"{', '.join(sorted(set(wanted) - set(columns)))}")
+    column = 'q."{}"'.format
+    cases = " ".join(f"when '{key}' then {sql_render(texts['en'], column)}" for key, texts in templates.items())
+    return templates, wanted, f"case q.message_key {cases} else q.message_key end"  # an unknown key is refused after
 
 
 def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check, params: Params) -> None:
@@ -90,21 +114,27 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise CheckError(f"check {check.id}: SQL does not return column(s) {', '.join(missing)}")
+    templates, wanted, english = _english(check.id, columns)
     status = "coalesce(q.status, 'null')"  # a null status is refused below, like any other outside the contract
     severity = "coalesce(q.severity, :severity)" if "severity" in columns else ":severity"
     guidance = control.manual if control.manual and not check.providers else None  # organisation-level: attestation
-    message = "case when q.status = 'manual' then q.message || ' ' || :guidance else q.message end" if guidance \
-        else "q.message"
-    evidence = _evidence(conn.dialect.name, [c for c in columns if c not in REQUIRED_COLUMNS and c != "severity"])
+    message = f"case when q.status = 'manual' then {english} || ' ' || :guidance else {english} end" if guidance \
+        else english
+    dialect = conn.dialect.name
+    evidence = _json_object(dialect, [c for c in columns if c not in REQUIRED_COLUMNS and c != "severity"])
     insert = text(
-        "insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message,"
-        " provider, account_id, resource_id, evidence, key)"
-        f" select :scan_id, :pack, :control_id, :check_id, {status}, {status}, {severity}, {message},"
-        f" q.provider, q.account_id, cast(q.resource_id as integer), {evidence}, {KEY} from (\n{check.sql}\n) q")
+        "insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message, message_key,"
+        " message_params, provider, account_id, resource_id, evidence, key)"
+        f" select :scan_id, :pack, :control_id, :check_id, {status}, {status}, {severity}, {message}, q.message_key,"
+        f" {_json_object(dialect, wanted)}, q.provider, q.account_id, cast(q.resource_id as integer), {evidence}, {KEY}"
+        f" from (\n{check.sql}\n) q")
     names = {"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id}
     conn.execute(insert, binds | names | {"severity": control.severity, "guidance": guidance})
     if conn.execute(OUTSIDE_CONTRACT, names).first():  # reads ix_finding_scan; a table lookup only for bad rows
         raise CheckError(f"check {check.id}: returned a status that is not one of {', '.join(STATUSES)}")
+    unknown = conn.execute(text(UNKNOWN_KEY.format(keys=", ".join(f"'{k}'" for k in templates))), names).scalar()
+    if unknown:
+        raise CheckError(f"check {check.id}: message_key {unknown!r} has no template in policies/messages/{check.id}.toml")
 
 
 def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Check]) -> None:
@@ -131,6 +161,14 @@ def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Chec
         writer.add(CheckSource(check_id=f"rule:{rule}", sql=sql,
                                sha256=Check(id=rule, description="", providers=(), sql=sql).sha256,
                                requires="", providers=""))
+    for source in (*checks, "rules"):
+        for key, texts in templates_of(source).items():
+            writer.add(MessageTemplate(key=key, nl=texts["nl"], en=texts["en"]))
+
+
+def dialect_sql(sql: str, dialect: str) -> str:
+    """A rule's SQL for the database: the rules build JSON with SQLite's json_object, PostgreSQL's json_build_object."""
+    return sql.replace("json_object(", "json_build_object(") if dialect == "postgresql" else sql
 
 
 def _apply_rules(engine: Engine, params: Params) -> None:
@@ -140,7 +178,22 @@ def _apply_rules(engine: Engine, params: Params) -> None:
     with engine.begin() as conn:
         for rule in RULES:
             sql = rule_sql(rule)
-            conn.execute(text(sql), {name: binds[name] for name in parameters(sql)})
+            conn.execute(text(dialect_sql(sql, engine.dialect.name)), {name: binds[name] for name in parameters(sql)})
+        _english_messages(conn, params.scan_id)
+
+
+def _english_messages(conn: Connection, scan_id: int) -> None:
+    """The English ``message`` of the findings the rules wrote, and the transition period after any deadline."""
+    templates = templates_of("rules")
+    param = ("json_extract(message_params, '$.{}')" if conn.dialect.name == "sqlite" else "(message_params ->> '{}')").format
+    written = {key: texts["en"] for key, texts in templates.items() if key not in (NO_CHECK_KEY, *TRANSITION_KEYS.values())}
+    conn.execute(text(
+        "update finding set message = case message_key "
+        + " ".join(f"when '{key}' then {sql_render(en, param)}" for key, en in written.items())
+        + f" end where scan_id = :scan_id and message_key in ({', '.join(repr(k) for k in written)})"), {"scan_id": scan_id})
+    period = {status: sql_render(templates[key]["en"], lambda _: "deadline") for status, key in TRANSITION_KEYS.items()}
+    conn.execute(text(f"update finding set message = message || ' ' || case when status = 'fail' then {period['fail']}"
+                      f" else {period['other']} end where scan_id = :scan_id and deadline is not null"), {"scan_id": scan_id})
 
 
 def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int]:
@@ -159,7 +212,8 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
         for control in pack.control:
             if not control.checks:
                 writer.add(Finding(pack=pack.id, control_id=control.id, status="manual", check_status="manual",
-                                   severity=control.severity, message=control.manual))
+                                   severity=control.severity, message_key=NO_CHECK_KEY,
+                                   message=f"{templates_of('rules')[NO_CHECK_KEY]['en']} {control.manual}"))
     writer.flush()
     _apply_rules(engine, params)
     set_finding_keys(engine, params.scan_id)

@@ -3,7 +3,8 @@
 A pack (``policies/packs/<id>.toml``) maps the requirements of one policy document to checks;
 a check (``policies/checks/<id>.sql`` with a ``.toml`` sidecar) is SQL over the inventory that
 returns one row per judged resource or account with the columns ``provider, account_id,
-resource_id, status, message`` (optionally ``severity``); every other column is evidence. A check
+resource_id, status, message_key`` (optionally ``severity``); every other column is evidence, and the
+columns named by the placeholders of its message templates (policies/messages/<id>.toml) its parameters. A check
 ``requires`` collection areas: a failed collection there makes its findings ``error``, so an
 area no connector declares (a typo) would silently never do so: :func:`load_packs` refuses it.
 """

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # a type checker sees each row type as its table: same fields
         Collection,
         FactResource,
         Finding,
+        MessageTemplate,
         PackControl,
         RegisterAcceptedRisk,
         RegisterAttestation,
@@ -86,4 +87,5 @@ else:
     RegisterAcceptedRisk = row_type(tables.RegisterAcceptedRisk)
     PackControl = row_type(tables.PackControl)
     CheckSource = row_type(tables.CheckSource)
+    MessageTemplate = row_type(tables.MessageTemplate)
     Finding = row_type(tables.Finding)

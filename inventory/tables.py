@@ -412,6 +412,16 @@ class CheckSource(SQLModel, table=True):
     providers: str = Field(description="semicolon-separated providers the check covers")
 
 
+class MessageTemplate(SQLModel, table=True):
+    """The finding message templates as this scan rendered them (policies/messages), so any scan renders in nl and en."""
+
+    __tablename__ = "message_template"
+    scan_id: int = Field(primary_key=True, foreign_key="scan.id")
+    key: str = Field(primary_key=True, description="<check id or 'rules'>.<name>, as finding.message_key")
+    nl: str = Field(description="Dutch template; {name} is a parameter from finding.message_params")
+    en: str = Field(description="English template")
+
+
 class Finding(SQLModel, table=True):
     """One judgement: a control applied to a resource or an account."""
 
@@ -427,7 +437,11 @@ class Finding(SQLModel, table=True):
     status: str = Field(description="pass, fail, transition, explained, manual, not_applicable or error")
     check_status: str = Field(description="status the check SQL returned, before the transition and explain rules")
     severity: str
-    message: str
+    message: str = Field(description="in English, rendered from message_key and message_params (before release 0.2: "
+                         "the only message); with a deadline, the transition period's end is appended")
+    message_key: str | None = Field(default=None, description="template of the message (message_template); null "
+                                    "in scans made before message templates")
+    message_params: Any = jsonb("the message template's parameters")
     deadline: date | None = Field(default=None, description="end of the transition period for 'transition' findings")
     provider: str | None = None
     account_id: str | None = None

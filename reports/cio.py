@@ -26,7 +26,7 @@ from inventory.tables import (
     RegisterService,
     Resource,
 )
-from reports.data import STATUS_RANK, check_lang, collection_errors, scan_dict
+from reports.data import LANGS, MESSAGE_COLUMNS, STATUS_RANK, check_lang, collection_errors, message, scan_dict, with_messages
 from reports.html import csp_hash, environment, inline, strings
 
 PERSONAL = ("persoonsgegevens", "bijzondere-persoonsgegevens")
@@ -85,13 +85,16 @@ def _countries(conn, scan_id: int) -> dict:
 
 
 def _controls(conn, scan_id: int) -> dict:
-    """Per service: status and message of each register control; the worst when a control has several."""
+    """Per service: status and message (in each language) of each register control; the worst when a control has several."""
     found: dict = defaultdict(dict)
-    stmt = (select(_f.c.provider, _f.c.account_id, _f.c.control_id, _f.c.status, _f.c.message)
+    stmt = (select(_f.c.provider, _f.c.account_id, _f.c.control_id, *(c.label(n) for n, c in MESSAGE_COLUMNS.items()))
+            .select_from(with_messages(_f))
             .where(_f.c.scan_id == scan_id, _f.c.control_id.in_(CONTROLS), _f.c.account_id.is_not(None))
             .order_by(STATUS_RANK, _f.c.id))
-    for provider, account_id, control_id, status, message in conn.execute(stmt):
-        found[(provider, account_id)].setdefault(control_id, {"status": status, "message": message})
+    for row in conn.execute(stmt).mappings():
+        found[(row["provider"], row["account_id"])].setdefault(row["control_id"], {
+            "status": row["status"], "message": {lang: message(row, lang) for lang in LANGS},
+            "message_lang": {lang: lang if row["message_key"] else "en" for lang in LANGS}})
     return found
 
 

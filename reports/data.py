@@ -8,21 +8,53 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, case, func, literal, select
 
 from inventory.errors import UserError
-from inventory.tables import Account, Collection, FactResource, Finding, PackControl, RegisterExplain, Resource, Scan
+from inventory.tables import (
+    Account,
+    Collection,
+    FactResource,
+    Finding,
+    FindingTransition,
+    MessageTemplate,
+    PackControl,
+    RegisterAcceptedRisk,
+    RegisterExplain,
+    Resource,
+    Scan,
+)
 from inventory.vocabulary import SEVERITIES
+from policies.messages import render
 
 LANGS = ("nl", "en")
 # Version of the JSON report's layout. 1: release 0.1.0 (no schema_version field); 2: adds
-# schema_version and each finding's key. Raise it when a field changes or goes; adding one keeps it.
+# schema_version and each finding's key (later, additive: message in the report's language with
+# message_lang, message_key and message_params; accepted_risk, transition and guidance). Raise it
+# when a field changes or goes; adding one keeps it.
 REPORT_SCHEMA_VERSION = 2
 FINISHED = ("complete", "partial")  # scans whose findings were all judged
 STREAM_BATCH = 1000
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
+_k, _t = RegisterAcceptedRisk.__table__, FindingTransition.__table__
+_m, _p = MessageTemplate.__table__.alias("m"), MessageTemplate.__table__.alias("p")  # the message, the transition period
+_PERIOD = case((_f.c.deadline.is_(None), None), (_f.c.status == "fail", literal("rules.transition_ended")),
+               else_=literal("rules.transition_until"))
+MESSAGE_COLUMNS = {  # what message() reads
+    "status": _f.c.status, "deadline": _f.c.deadline, "message": _f.c.message, "message_key": _f.c.message_key,
+    "message_params": _f.c.message_params, "template_nl": _m.c.nl, "template_en": _m.c.en,
+    "period_nl": _p.c.nl, "period_en": _p.c.en,
+}
+
+
+def with_messages(joined):
+    """``joined`` (the finding table, or a join starting from it) joined to the message templates of its scan."""
+    return (joined.outerjoin(_m, and_(_m.c.scan_id == _f.c.scan_id, _m.c.key == _f.c.message_key))
+            .outerjoin(_p, and_(_p.c.scan_id == _f.c.scan_id, _p.c.key == _PERIOD)))
+
+
 _COLUMNS = {
     "id": _f.c.id, "pack": _f.c.pack, "control_id": _f.c.control_id, "check_id": _f.c.check_id,
     "status": _f.c.status, "check_status": _f.c.check_status, "severity": _f.c.severity,
@@ -38,13 +70,19 @@ _COLUMNS = {
     "e_account_id": _e.c.account_id, "e_resource_uid": _e.c.resource_uid,
     "justification": _e.c.justification, "approver": _e.c.approver,
     "approved_on": _e.c.approved_on, "expires": _e.c.expires,
+    **MESSAGE_COLUMNS, "guidance": _c.c.manual,
+    "risk_id": _k.c.id, "risk_justification": _k.c.justification, "risk_approver": _k.c.approver,
+    "risk_approved_on": _k.c.approved_on, "risk_expires": _k.c.expires,
+    "transition_outcome": _t.c.outcome, "due_soon": _t.c.due_soon,
 }
 _FROM = (
-    _f.outerjoin(_c, and_(_c.c.scan_id == _f.c.scan_id, _c.c.pack == _f.c.pack, _c.c.control_id == _f.c.control_id))
+    with_messages(_f).outerjoin(_c, and_(_c.c.scan_id == _f.c.scan_id, _c.c.pack == _f.c.pack, _c.c.control_id == _f.c.control_id))
     .outerjoin(_r, _r.c.id == _f.c.resource_id)
     .outerjoin(_fr, _fr.c.resource_id == _f.c.resource_id)
     .outerjoin(_e, _e.c.id == _f.c.explain_id)
     .outerjoin(_a, and_(_a.c.scan_id == _f.c.scan_id, _a.c.provider == _f.c.provider, _a.c.account_id == _f.c.account_id))
+    .outerjoin(_k, _k.c.id == _f.c.accepted_risk_id)
+    .outerjoin(_t, _t.c.finding_id == _f.c.id)
 )
 SEVERITY_RANK = case({s: i for i, s in enumerate(SEVERITIES)}, value=_f.c.severity, else_=len(SEVERITIES))
 STATUS_RANK = case({"fail": 0, "error": 1, "transition": 2, "manual": 3, "explained": 4}, value=_f.c.status, else_=5)
@@ -97,14 +135,34 @@ def finding_dict(row, lang: str) -> dict:
     return {
         "id": row["id"], "control_id": row["control_id"], "pack": row["pack"], "status": row["status"],
         "severity": row["severity"], "title": row[f"title_{lang}"] or row["control_id"],
-        "message": row["message"], "deadline": iso(row["deadline"]), "evidence": row["evidence"],
+        "message": message(row, lang), "message_lang": lang if row["message_key"] else "en",
+        "message_key": row["message_key"], "message_params": row["message_params"],
+        "deadline": iso(row["deadline"]), "evidence": row["evidence"],
         "resource": resource_dict(row), "account": account,
         "citation": None if row["document"] is None else
         {"document": row["document"], "section": row["section"], "quote": row["quote"]},
         "explained_by": explain_dict(row), "check_id": row["check_id"], "check_status": row["check_status"],
         "key": row["key"],
         "remediation": remediation(row["remediation"], lang, row["provider"]),
+        "accepted_risk": None if row["risk_id"] is None else {
+            "id": row["risk_id"], "justification": row["risk_justification"], "approver": row["risk_approver"],
+            "approved_on": iso(row["risk_approved_on"]), "expires": iso(row["risk_expires"])},
+        "transition": None if row["transition_outcome"] is None else {
+            "outcome": row["transition_outcome"], "due_soon": bool(row["due_soon"])},
+        "guidance": row["guidance"] if row["status"] == "manual" else None,
     }
+
+
+def message(row, lang: str) -> str:
+    """The finding's message in ``lang``, from its scan's template; scans before templates keep their English message.
+
+    After a deadline, the transition period (until, or ended on) follows it, as in the stored English message."""
+    if row["message_key"] is None:
+        return row["message"]
+    text = render(row[f"template_{lang}"], row["message_params"], lang)
+    if row["deadline"] is not None:
+        text += " " + render(row[f"period_{lang}"], {"deadline": iso(row["deadline"])}, lang)
+    return text
 
 
 def remediation(stored: dict | None, lang: str, provider: str | None = None) -> dict | None:

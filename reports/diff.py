@@ -13,7 +13,7 @@ from sqlalchemy import Engine, and_, select
 
 from inventory.errors import UserError
 from inventory.tables import Finding, Resource, Scan
-from reports.data import FINISHED, latest_scan_id, scan_dict
+from reports.data import FINISHED, LANGS, MESSAGE_COLUMNS, latest_scan_id, message, scan_dict, with_messages
 
 KINDS = ("new", "resolved", "changed")
 HEADINGS = {"nl": {"new": "Nieuw", "resolved": "Opgelost", "changed": "Status gewijzigd", "none": "Geen verschillen",
@@ -37,7 +37,8 @@ class Change:
     resource_uid: str | None
     before: str | None
     after: str | None
-    message: str
+    message: str  # as stored: English (the key's pairing uses it)
+    messages: dict  # the message in each language
 
     def subject(self, lang: str = "en") -> str:
         """The resource or account judged, or the organisation for organisation-level findings."""
@@ -83,9 +84,9 @@ def scan_pair(engine: Engine, organisation: str | None, before: int | None, afte
 def _stream(engine: Engine, scan_id: int) -> Iterator[tuple[str, list]]:
     """The scan's findings grouped by key, in key order (byte order on both databases)."""
     collation = "C" if engine.dialect.name == "postgresql" else "BINARY"
-    stmt = (select(_f.c.key, _f.c.pack, _f.c.control_id, _f.c.status, _f.c.message, _f.c.provider, _f.c.account_id,
-                   _r.c.uid.label("resource_uid"))
-            .select_from(_f.outerjoin(_r, _r.c.id == _f.c.resource_id))
+    stmt = (select(_f.c.key, _f.c.pack, _f.c.control_id, _f.c.provider, _f.c.account_id, _r.c.uid.label("resource_uid"),
+                   *(c.label(n) for n, c in MESSAGE_COLUMNS.items()))
+            .select_from(with_messages(_f).outerjoin(_r, _r.c.id == _f.c.resource_id))
             .where(and_(_f.c.scan_id == scan_id, _f.c.key.is_not(None)))
             .order_by(_f.c.key.collate(collation), _f.c.message.collate(collation), _f.c.id))
     with engine.connect() as conn:
@@ -98,7 +99,8 @@ def _change(kind: str, before, after) -> Change:
     row = after or before
     return Change(kind=kind, key=row.key, pack=row.pack, control_id=row.control_id, provider=row.provider,
                   account_id=row.account_id, resource_uid=row.resource_uid, before=before and before.status,
-                  after=after and after.status, message=row.message)
+                  after=after and after.status, message=row.message,
+                  messages={lang: message(row._mapping, lang) for lang in LANGS})
 
 
 def _pair(before: list, after: list) -> Iterator[Change]:
@@ -156,7 +158,7 @@ def diff_text(diff: Diff, lang: str = "nl") -> str:
             lines.append(f"\n{words[kind]} ({len(changes)})")
         for c in changes:
             status = f"{c.before} -> {c.after}" if kind == "changed" else (c.after or c.before)
-            lines.append(f"  {c.control_id}  {status}  {c.subject(lang)}  {c.message}  [{c.key}]")
+            lines.append(f"  {c.control_id}  {status}  {c.subject(lang)}  {c.messages[lang]}  [{c.key}]")
     if not any(getattr(diff, kind) for kind in KINDS):
         lines.append(words["none"])
     return "\n".join(lines) + "\n"

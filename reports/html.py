@@ -31,11 +31,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 ROW_FIELDS = (
     "id", "pack", "control_id", "status", "severity", "message", "deadline", "provider", "account_id",
     "account_name", "name", "type", "uid", "region", "country", "evidence", "tags", "explained_by",
+    "message_lang", "accepted_risk", "transition",
 )
 CHUNK = 500
 JS_STRINGS = (
     "all", "shown", "of", "page", "previous", "next", "details", "section", "evidence", "tags", "explained_by",
     "approver", "expires", "account_level", "overdue", "remediation", "documentation", "no_country", "no_match",
+    "accepted_risk", "due_soon", "guidance",
 )
 
 
@@ -83,6 +85,7 @@ def table_row(finding: dict) -> list:
         res.get("account_id") or acct.get("account_id"), acct.get("name"), res.get("name"), res.get("type"),
         res.get("uid"), res.get("region"), res.get("country"), finding["evidence"], res.get("tags") or None,
         explained and {k: explained[k] for k in ("justification", "approver", "approved_on", "expires")},
+        finding["message_lang"], finding["accepted_risk"], finding["transition"],
     ]
 
 

@@ -1,7 +1,8 @@
 """OCSF output: one Compliance Finding event (class 2003) per finding, as JSON lines, built and
 validated with ``py-ocsf-models`` so a SIEM or Security Hub takes it in.
 
-The event uid is the finding id for now; the stable finding key replaces it once findings carry one.
+The finding's uid is its stable key (the same control, check and subject in every scan), so a SIEM
+updates one finding across scans; the event's own uid is scan and finding id, unique per event.
 The control and the pack are the compliance requirement, the policy document the standard; the
 resource, the evidence and the remediation go in their OCSF objects, our own status in
 ``status_code`` and what OCSF has no field for (provider, account, deadline, explanation) in ``unmapped``.
@@ -59,9 +60,9 @@ def event(finding: dict, scan: dict) -> ComplianceFinding:
         severity_id=SEVERITY.get(finding["severity"], SeverityID.Unknown), severity=finding["severity"],
         status_id=StatusID.Suppressed if finding["status"] == "explained" else StatusID.New,
         status=finding["status"], status_code=finding["status"],
-        metadata=Metadata(uid=str(finding["id"]), event_code=finding["control_id"],
+        metadata=Metadata(uid=f"{scan['id']}/{finding['id']}", event_code=finding["control_id"],
                           product=Product(name="Wolkenwacht", vendor_name="Wolkenwacht", version=scan["tool_version"])),
-        finding_info=FindingInformation(uid=str(finding["id"]), title=finding["title"], desc=finding["message"],
+        finding_info=FindingInformation(uid=finding["key"], title=finding["title"], desc=finding["message"],
                                         types=[finding["pack"]], created_time=millis, created_time_dt=started),
         compliance=Compliance(
             control=finding["control_id"], requirements=[f"{finding['pack']}/{finding['control_id']}"],
@@ -73,7 +74,7 @@ def event(finding: dict, scan: dict) -> ComplianceFinding:
             name=finding["check_id"], data=evidence if isinstance(evidence, dict) else {"value": evidence})],
         remediation=fix and Remediation(desc=" ".join(filter(None, (fix["text"], fix["provider_text"]))),
                                         references=fix["links"] or None),
-        unmapped={"scan_id": scan["id"], "provider": res.get("provider") or acct.get("provider"),
+        unmapped={"scan_id": scan["id"], "finding_id": finding["id"], "provider": res.get("provider") or acct.get("provider"),
                   "account_id": res.get("account_id") or acct.get("account_id"), "deadline": finding["deadline"],
                   "explained_by": finding["explained_by"]},
     )

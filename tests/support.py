@@ -12,6 +12,7 @@ from findings.packs import load_checks, load_packs
 from findings.reference import load_reference
 from inventory.db import Writer, connect, create_schema
 from inventory.rows import Scan
+from policies.messages import load_messages, render
 
 SCAN_DATE = date(2026, 11, 26)
 _new_database: Callable[[], str] | None = None  # set by tests/conftest.py for --database postgresql
@@ -55,7 +56,8 @@ def store(engine: Engine, scan_id: int, rows) -> None:
 
 def check_rows(engine: Engine, scan_id: int, check_id: str, profile: str = "ministry",
                tag_key: str = "classification", control_id: str | None = None) -> list[dict]:
-    """Derive facts, record the packs' controls (checks may read them) and run one check; its rows as dicts."""
+    """Derive facts, record the packs' controls (checks may read them) and run one check; its rows as dicts,
+    each with its English ``message``."""
     derive_facts(engine, scan_id, tag_key)
     with engine.connect() as conn:
         recorded = conn.exec_driver_sql(f"select count(*) from pack_control where scan_id = {int(scan_id)}").scalar_one()
@@ -64,7 +66,13 @@ def check_rows(engine: Engine, scan_id: int, check_id: str, profile: str = "mini
         write_metadata(writer, load_packs().values(), load_checks())
         writer.flush()
     params = Params(scan_id=scan_id, scan_date=SCAN_DATE, profile=profile)
-    return list(run_check(engine, load_checks()[check_id], params, control_id))
+    return in_english(run_check(engine, load_checks()[check_id], params, control_id))
+
+
+def in_english(rows) -> list[dict]:
+    """Check rows, each with its message in English, rendered from its template and columns."""
+    templates = load_messages()
+    return [row | {"message": render(templates[row["message_key"]]["en"], row, "en")} for row in rows]
 
 
 def judge(engine: Engine, scan_id: int, pack_ids=None, profile: str = "ministry") -> None:

@@ -1,8 +1,7 @@
 -- Runs once per control (parameter control_id). One organisation-level row.
 select null as provider, null as account_id, null as resource_id,
   case when a.id is not null then 'pass' else 'manual' end as status,
-  case when a.id is not null then 'Attested by ' || a.attested_by || ' on ' || a.attested_on || ': ' || a.reference
-       else 'No attestation in the register.' end as message,
+  case when a.id is not null then 'attestation.attested' else 'attestation.missing' end as message_key,
   a.reference, a.attested_by, a.attested_on, a.expires
 from (select 1 as one) organisation
 left join register_attestation a on a.id = (

@@ -24,26 +24,21 @@ per_account as (
   group by r.provider, r.account_id
 )
 select r.provider, r.account_id, r.id as resource_id, 'fail' as status,
-  'Holds ' || f.classification || ' data (from ' || f.classification_source || '), not allowed in public cloud'
-    as message,
+  'classification_forbidden.forbidden' as message_key,
   f.classification, f.classification_source, f.classification_tag, cast(null as bigint) as classified_resources,
-  cast(null as bigint) as unclassified_resources
+  cast(null as bigint) as unclassified_resources, fb.names as forbidden
 from resource r join fact_resource f on f.resource_id = r.id cross join forbidden fb
 where r.scan_id = :scan_id and fb.list like '%;' || f.classification || ';%'
 union all
-select r.provider, r.account_id, r.id, 'manual',
-  'Classification tag value ''' || f.classification_tag || ''' is not a recognised classification; classify it'
-    || ' by hand and confirm it holds no ' || fb.names || ' data',
-  f.classification, f.classification_source, f.classification_tag, cast(null as bigint), cast(null as bigint)
+select r.provider, r.account_id, r.id, 'manual', 'classification_forbidden.unrecognised',
+  f.classification, f.classification_source, f.classification_tag, cast(null as bigint), cast(null as bigint), fb.names
 from resource r join fact_resource f on f.resource_id = r.id cross join forbidden fb
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source = 'tag'
 union all
-select a.provider, a.account_id, null, 'pass', a.allowed || ' classified resource(s) hold no ' || fb.names || ' data',
-  null, null, null, a.allowed, cast(null as bigint)
+select a.provider, a.account_id, null, 'pass', 'classification_forbidden.none_held',
+  null, null, null, a.allowed, cast(null as bigint), fb.names
 from per_account a cross join forbidden fb where a.allowed > 0
 union all
-select a.provider, a.account_id, null, 'manual',
-  a.unclassified || ' resource(s) have no classification tag and the register gives none; confirm they hold no '
-    || fb.names || ' data',
-  null, null, null, cast(null as bigint), a.unclassified
+select a.provider, a.account_id, null, 'manual', 'classification_forbidden.unclassified',
+  null, null, null, cast(null as bigint), a.unclassified, fb.names
 from per_account a cross join forbidden fb where a.unclassified > 0

@@ -12,32 +12,26 @@ select r.provider, r.account_id, r.id as resource_id,
        when r.key_custody is null then 'error'  -- key custody not observed (e.g. the KMS calls failed)
        else 'fail' end as status,
   case
-    when r.key_custody = 'external' then 'Special personal data with keys held outside the provider (external)'
-    when f.pet is not null then 'Special personal data with PET recorded on the resource: ' || f.pet
-    when rs.pet is not null then 'Special personal data with PET recorded in the register: ' || rs.pet
-    when r.key_custody is null then 'Special personal data whose key custody could not be observed'
-    when f.pet_tag is not null then 'Special personal data; the pet tag value ''' || f.pet_tag
-      || ''' is not a recognised privacy-enhancing technology'
-    when r.key_custody = 'customer'
-      then 'Special personal data with a customer-managed key in the provider''s key service only: not a PET by itself'
-    else 'Special personal data without evidence of privacy-enhancing technology'
-  end as message,
+    when r.key_custody = 'external' then 'classification_special_pet.external_keys'
+    when f.pet is not null then 'classification_special_pet.pet_tag'
+    when rs.pet is not null then 'classification_special_pet.pet_register'
+    when r.key_custody is null then 'classification_special_pet.custody_unobserved'
+    when f.pet_tag is not null then 'classification_special_pet.pet_unrecognised'
+    when r.key_custody = 'customer' then 'classification_special_pet.customer_key'
+    else 'classification_special_pet.no_pet'
+  end as message_key,
   r.key_custody, f.pet as pet_tag, f.pet_tag as pet_tag_value, rs.pet as register_pet,
   f.classification_tag, cast(null as bigint) as unclassified_resources
 from resource r join fact_resource f on f.resource_id = r.id
 left join register_service rs on rs.scan_id = r.scan_id and rs.provider = r.provider and rs.account_id = r.account_id
 where r.scan_id = :scan_id and f.classification = 'bijzondere-persoonsgegevens'
 union all
-select r.provider, r.account_id, r.id, 'manual',
-  'Classification tag value ''' || f.classification_tag || ''' is not a recognised classification; verify whether'
-    || ' it holds special personal data',
+select r.provider, r.account_id, r.id, 'manual', 'classification_special_pet.unrecognised',
   r.key_custody, f.pet, f.pet_tag, null, f.classification_tag, cast(null as bigint)
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source = 'tag'
 union all
-select r.provider, r.account_id, null, 'manual',
-  count(*) || ' resource(s) have no classification tag and the register gives none; verify whether they hold'
-    || ' special personal data',
+select r.provider, r.account_id, null, 'manual', 'classification_special_pet.unclassified',
   null, null, null, null, null, count(*)
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source <> 'tag'

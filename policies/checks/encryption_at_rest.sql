@@ -8,11 +8,11 @@ select r.provider, r.account_id, r.id as resource_id,
     else 'fail'
   end as status,
   case
-    when r.encrypted then 'Encrypted at rest; key held by ' || coalesce(r.key_custody, 'unknown')
-    when r.encrypted is null then 'Encryption at rest could not be observed'
-    when f.classification = 'openbaar' then 'Not encrypted at rest, but the data is public (openbaar)'
-    else 'Not encrypted at rest (classification ' || f.classification || ')'
-  end as message,
+    when r.encrypted then 'encryption_at_rest.encrypted'
+    when r.encrypted is null then 'encryption_at_rest.unobserved'
+    when f.classification = 'openbaar' then 'encryption_at_rest.public'
+    else 'encryption_at_rest.unencrypted'
+  end as message_key,
   r.type, r.encrypted, r.key_custody, r.key_id, f.classification
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and r.stores_data

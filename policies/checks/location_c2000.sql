@@ -10,13 +10,10 @@ select provider, account_id, resource_id,
     else 'pass'
   end as status,
   case
-    when in_ocp_state = 1
-      then 'Located in ' || countries || ' (' || region || '): a state with an offensive cyber programme against Dutch interests'
-    when jurisdiction_in_ocp_state = 1 then 'The supplier falls under the jurisdiction of ' || jurisdiction
-      || ', a state with an offensive cyber programme against Dutch interests'
-    when location_kind in ('global', 'geography', 'unreported', 'unknown')
-      then 'Location ''' || coalesce(region, '(none reported)') || ''' has no known country; verify it'
-    else 'Located in ' || countries || ' (' || region || '); supplier jurisdiction ' || coalesce(jurisdiction, 'unknown')
-  end as message,
+    when in_ocp_state = 1 then 'location_c2000.ocp_location'
+    when jurisdiction_in_ocp_state = 1 then 'location_c2000.ocp_jurisdiction'
+    when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'location_c2000.no_country'
+    else 'location_c2000.located'
+  end as message_key,
   region, location_kind, countries, jurisdiction as provider_jurisdiction, country_facts
 from located

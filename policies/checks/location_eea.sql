@@ -7,14 +7,11 @@ select provider, account_id, resource_id,
     else 'pass'
   end as status,
   case
-    when location_kind = 'unreported'
-      then 'The provider reports no location for this resource; verify where the data is stored and processed'
-    when location_kind in ('global', 'geography')
-      then 'Location ''' || region || ''' has no fixed data location; verify where the data is stored and processed'
-    when location_kind = 'unknown'
-      then 'Location ''' || coalesce(region, '(none reported)') || ''' is not in the reference data; treated as outside the EEA'
-    when outside_eea = 1 then 'Stored in ' || countries || ' (' || region || '), outside the EEA'
-    else 'Stored in ' || countries || ' (' || region || '), inside the EEA'
-  end as message,
+    when location_kind = 'unreported' then 'location_eea.unreported'
+    when location_kind in ('global', 'geography') then 'location_eea.no_fixed_location'
+    when location_kind = 'unknown' then 'location_eea.unknown_location'
+    when outside_eea = 1 then 'location_eea.outside'
+    else 'location_eea.inside'
+  end as message_key,
   region, location_kind, countries, country_facts
 from located

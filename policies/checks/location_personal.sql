@@ -16,16 +16,12 @@ select provider, account_id, resource_id,
     else 'fail'
   end as status,
   case
-    when location_kind in ('global', 'geography', 'unreported', 'unknown')
-      then 'Data of classification ' || classification || ' in location ''' || coalesce(region, '(none reported)')
-        || ''' without a known country; verify where it is stored'
-    when outside_adequacy = 0 then 'Personal data in ' || countries || ': EEA or adequacy decision (9a/9b)'
-    when transfer_mechanism is not null and transfer_dpia_sent is not null
-      then 'Personal data in ' || countries || ' under ' || transfer_mechanism || ', DPIA sent to CIO Rijk (9c)'
-    when classification = 'unknown'
-      then 'Resource of unknown classification in ' || countries || ', outside the EEA and adequacy countries; a person must confirm it holds no personal data'
-    else 'Personal data in ' || countries || ', outside the EEA and adequacy countries, without a 9c transfer record'
-  end as message,
+    when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'location_personal.no_country'
+    when outside_adequacy = 0 then 'location_personal.adequate'
+    when transfer_mechanism is not null and transfer_dpia_sent is not null then 'location_personal.transfer'
+    when classification = 'unknown' then 'location_personal.unknown_classification'
+    else 'location_personal.no_transfer'
+  end as message_key,
   region, countries, classification, classification_source, transfer_mechanism, transfer_dpia_sent, country_facts
 from located
 where classification in ('persoonsgegevens', 'bijzondere-persoonsgegevens')

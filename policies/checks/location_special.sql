@@ -14,26 +14,20 @@ select provider, account_id, resource_id,
     else 'pass'
   end as status,
   case
-    when location_kind in ('global', 'geography', 'unreported', 'unknown')
-      then 'Special personal data in location ''' || coalesce(region, '(none reported)') || ''' without a known country; verify it'
-    when outside_adequacy = 1
-      then 'Special personal data in ' || countries || ', outside the EEA and adequacy countries'
-    else 'Special personal data in ' || countries || ': EEA or adequacy decision'
-  end as message,
+    when location_kind in ('global', 'geography', 'unreported', 'unknown') then 'location_special.no_country'
+    when outside_adequacy = 1 then 'location_special.outside'
+    else 'location_special.adequate'
+  end as message_key,
   region, countries, classification_source, cast(null as varchar) as classification_tag,
   cast(null as bigint) as unclassified_resources, country_facts
 from located
 union all
-select r.provider, r.account_id, r.id, 'manual',
-  'Classification tag value ''' || f.classification_tag || ''' is not a recognised classification; verify whether'
-    || ' it holds special personal data',
+select r.provider, r.account_id, r.id, 'manual', 'location_special.unrecognised',
   r.region, f.countries, f.classification_source, f.classification_tag, cast(null as bigint), null
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source = 'tag'
 union all
-select r.provider, r.account_id, null, 'manual',
-  count(*) || ' resource(s) have no classification tag and the register gives none; verify whether they hold'
-    || ' special personal data',
+select r.provider, r.account_id, null, 'manual', 'location_special.unclassified',
   null, null, null, null, count(*), null
 from resource r join fact_resource f on f.resource_id = r.id
 where r.scan_id = :scan_id and f.classification = 'unknown' and f.classification_source <> 'tag'

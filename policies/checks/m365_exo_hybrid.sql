@@ -39,30 +39,20 @@ select 'm365' as provider, tenant_id as account_id, null as resource_id,
     else 'manual'
   end as status,
   case
-    when cloud_mailboxes = 0 then 'No Exchange Online mailboxes; ' || onprem_mailboxes
-      || ' synced user(s) with an Exchange Online licence have their mailbox outside Exchange Online'
-    when hybrid = 1 then cloud_mailboxes || ' Exchange Online mailbox(es) in a hybrid deployment: directory sync on, '
-      || coalesce(exo_sp_key_credentials, 0) || ' certificate(s) on the Exchange Online service principal, hybrid apps: '
-      || coalesce(hybrid_apps, 'none') || ', organisation relationships: '
-      || coalesce(cast(organization_relationships as varchar), 'not read') || ', on-premises organisations: '
-      || coalesce(cast(onprem_organizations as varchar), 'not read') || ', hybrid mail-flow connectors (in/out): '
-      || coalesce(cast(onprem_inbound_connectors as varchar), 'not read') || '/'
-      || coalesce(cast(onprem_outbound_connectors as varchar), 'not read')
-    when sync_enabled = false then cloud_mailboxes || ' Exchange Online mailbox(es) and directory sync is off, so there'
-      || ' is no on-premises Exchange side: Exchange Online is used on its own'
-    when all_read = 1 then cloud_mailboxes || ' Exchange Online mailbox(es) without an on-premises Exchange side (directory'
-      || ' sync on, but no hybrid certificate, hybrid app, organisation relationship, on-premises organisation,'
-      || ' intra-organisation connector or hybrid mail-flow connector): Exchange Online is used on its own'
-    else cloud_mailboxes || ' Exchange Online mailbox(es) and no hybrid configuration observed, but not read: '
-      || case when sync_enabled is null then 'the directory sync state; ' else '' end
-      || case when exo_sp_key_credentials is null then 'the Exchange Online service principal and hybrid apps; ' else '' end
-      || case when organization_relationships is null or onprem_organizations is null or intra_org_connectors is null
-                or onprem_inbound_connectors is null or onprem_outbound_connectors is null
-              then 'organisation relationships, on-premises organisation, intra-organisation and hybrid mail-flow'
-                || ' connectors (exchange_admin_api); ' else '' end
-      || 'verify that mail runs hybrid with on-premises Exchange'
-  end as message,
+    when cloud_mailboxes = 0 then 'm365_exo_hybrid.no_cloud_mailboxes'
+    when hybrid = 1 then 'm365_exo_hybrid.hybrid'
+    when sync_enabled = false then 'm365_exo_hybrid.alone_sync_off'
+    when all_read = 1 then 'm365_exo_hybrid.alone_sync_on'
+    else 'm365_exo_hybrid.not_read'
+  end as message_key,
   cloud_mailboxes, onprem_mailboxes, sync_enabled, exo_sp_key_credentials, hybrid_apps,
   organization_relationships, onprem_organizations, intra_org_connectors, onprem_inbound_connectors,
-  onprem_outbound_connectors
+  onprem_outbound_connectors,
+  coalesce(exo_sp_key_credentials, 0) as exo_certificates, coalesce(hybrid_apps, '-') as hybrid_app_names,
+  -- the sources of evidence not read, named by their API (the same in every language)
+  substr(case when sync_enabled is null then ', organization.onPremisesSyncEnabled' else '' end
+    || case when exo_sp_key_credentials is null then ', servicePrincipals (Office 365 Exchange Online)' else '' end
+    || case when organization_relationships is null or onprem_organizations is null or intra_org_connectors is null
+              or onprem_inbound_connectors is null or onprem_outbound_connectors is null
+            then ', exchange_admin_api' else '' end, 3) as not_read
 from judged

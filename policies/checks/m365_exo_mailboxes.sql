@@ -7,19 +7,17 @@ select 'm365' as provider, m.tenant_id as account_id, r.id as resource_id,
        then 'pass' else 'fail' end as status,
   case when exists (select 1 from register_mailbox rm where rm.scan_id = m.scan_id
                       and lower(rm.tenant_id) = lower(m.tenant_id) and lower(rm.address) in (m.upn, m.mail))
-       then 'Cloud mailbox ' || coalesce(m.mail, m.upn) || ' is approved in the register'
-       else 'Cloud mailbox ' || coalesce(m.mail, m.upn) || ' is not on the register''s approved list ('
-            || coalesce(cast(m.item_count as varchar), 'unknown') || ' items, '
-            || coalesce(cast(m.storage_used_bytes as varchar), 'unknown') || ' bytes)'
-  end as message,
-  m.upn, m.mail, m.purpose, m.evidence as location_evidence, m.item_count, m.storage_used_bytes
+       then 'm365_exo_mailboxes.approved' else 'm365_exo_mailboxes.not_approved'
+  end as message_key,
+  m.upn, m.mail, m.purpose, m.evidence as location_evidence, m.item_count, m.storage_used_bytes,
+  coalesce(m.mail, m.upn) as mailbox, null as tenant
 from m365_mailbox m
 left join resource r on r.scan_id = m.scan_id and r.provider = 'm365' and r.account_id = m.tenant_id
   and r.type = 'm365.mailbox' and r.uid = m.uid
 where m.scan_id = :scan_id and m.location = 'cloud'
 union all
-select 'm365', tn.tenant_id, null, 'pass',
-  'No Exchange Online mailboxes in tenant ' || coalesce(tn.name, tn.tenant_id), null, null, null, null, null, null
+select 'm365', tn.tenant_id, null, 'pass', 'm365_exo_mailboxes.none', null, null, null, null, null, null,
+  null, coalesce(tn.name, tn.tenant_id)
 from m365_tenant tn
 where tn.scan_id = :scan_id
   and not exists (select 1 from m365_mailbox m where m.scan_id = tn.scan_id and m.tenant_id = tn.tenant_id

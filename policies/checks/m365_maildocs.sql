@@ -27,17 +27,10 @@ select 'm365' as provider, tenant_id as account_id, null as resource_id,
   case when cloud_mailboxes + sites_with_files + teams_with_files + onedrives_with_files > 0 then 'fail'
        when sites_unobserved + teams_unobserved > 0 then 'error'
        else 'pass' end as status,
-  case when cloud_mailboxes + sites_with_files + teams_with_files + onedrives_with_files > 0
-    then 'Mail and documents in Microsoft 365 (tenant ' || coalesce(name, tenant_id) || '): ' || cloud_mailboxes
-         || ' Exchange Online mailbox(es), ' || sites_with_files || ' SharePoint site(s) with ' || site_files || ' file(s), '
-         || teams_with_files || ' team librar(y/ies) with ' || team_files || ' file(s), '
-         || onedrives_with_files || ' OneDrive(s) with ' || onedrive_files || ' file(s)'
-    when sites_unobserved + teams_unobserved > 0
-    then 'Not observed: the file count of ' || sites_unobserved || ' SharePoint site(s) and ' || teams_unobserved
-         || ' team librar(y/ies) is unknown (tenant ' || coalesce(name, tenant_id) || ')'
-    else 'No Exchange Online mailboxes and no files in SharePoint Online, team libraries or OneDrive (tenant '
-         || coalesce(name, tenant_id) || ')'
-  end as message,
+  case when cloud_mailboxes + sites_with_files + teams_with_files + onedrives_with_files > 0 then 'm365_maildocs.in_cloud'
+    when sites_unobserved + teams_unobserved > 0 then 'm365_maildocs.unobserved'
+    else 'm365_maildocs.none'
+  end as message_key,
   cloud_mailboxes, sites_with_files, site_files, sites_unobserved, teams_with_files, team_files, teams_unobserved,
-  onedrives_with_files, onedrive_files
+  onedrives_with_files, onedrive_files, coalesce(name, tenant_id) as tenant
 from usage

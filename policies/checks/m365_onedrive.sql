@@ -9,10 +9,9 @@ with plans as (
   from m365_drive d where d.scan_id = :scan_id group by d.scan_id, d.tenant_id
 )
 select 'm365' as provider, d.tenant_id as account_id, r.id as resource_id, 'fail' as status,
-  'OneDrive of ' || coalesce(d.owner, d.uid) || ' holds ' || d.file_count || ' file(s), '
-    || coalesce(cast(d.storage_used_bytes as varchar), 'unknown') || ' bytes' as message,
+  'm365_onedrive.files' as message_key,
   null as severity, d.owner, d.site_url, d.file_count, d.storage_used_bytes, d.last_activity,
-  null as onedrive_plan_users, null as provisioned_onedrives
+  null as onedrive_plan_users, null as provisioned_onedrives, coalesce(d.owner, d.uid) as onedrive
 from m365_drive d
 left join resource r on r.scan_id = d.scan_id and r.provider = 'm365' and r.account_id = d.tenant_id
   and r.type = 'm365.onedrive' and r.uid = d.uid
@@ -20,13 +19,9 @@ where d.scan_id = :scan_id and d.file_count > 0
 union all
 select 'm365', tn.tenant_id, null,
   case when coalesce(p.onedrive_users, 0) > 0 then 'fail' else 'pass' end,
-  case when coalesce(p.onedrive_users, 0) > 0
-    then 'No OneDrive holds files, but ' || p.onedrive_users || ' user(s) have a OneDrive or SharePoint plan enabled ('
-         || coalesce(dr.provisioned, 0) || ' OneDrive(s) provisioned): disable the plans'
-    else 'No OneDrive holds files and no user has a OneDrive or SharePoint plan enabled'
-  end,
+  case when coalesce(p.onedrive_users, 0) > 0 then 'm365_onedrive.plans_enabled' else 'm365_onedrive.none' end,
   case when coalesce(p.onedrive_users, 0) > 0 then 'low' end,
-  null, null, 0, null, null, coalesce(p.onedrive_users, 0), coalesce(dr.provisioned, 0)
+  null, null, 0, null, null, coalesce(p.onedrive_users, 0), coalesce(dr.provisioned, 0), null
 from m365_tenant tn
 left join plans p on p.scan_id = tn.scan_id and p.tenant_id = tn.tenant_id
 left join drives dr on dr.scan_id = tn.scan_id and dr.tenant_id = tn.tenant_id

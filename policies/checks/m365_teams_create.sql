@@ -8,16 +8,12 @@ select 'm365' as provider, tn.tenant_id as account_id, null as resource_id,
     else 'pass'
   end as status,
   case
-    when tn.group_creation_enabled is null then 'The Group.Unified directory setting could not be read'
-    when not coalesce(tn.group_unified_present, false)
-      then 'No Group.Unified directory setting exists: by default every user may create Microsoft 365 groups and teams'
-    when tn.group_creation_enabled
-      then 'Group.Unified EnableGroupCreation is true: every user may create Microsoft 365 groups and teams'
-    when tn.group_creation_allowed_group is not null
-      then 'Group creation is restricted to members of group ' || tn.group_creation_allowed_group
-           || ' (Group.Unified EnableGroupCreation = false)'
-    else 'Group creation is restricted to administrators (Group.Unified EnableGroupCreation = false)'
-  end as message,
+    when tn.group_creation_enabled is null then 'm365_teams_create.unobserved'
+    when not coalesce(tn.group_unified_present, false) then 'm365_teams_create.no_setting'
+    when tn.group_creation_enabled then 'm365_teams_create.everyone'
+    when tn.group_creation_allowed_group is not null then 'm365_teams_create.group'
+    else 'm365_teams_create.administrators'
+  end as message_key,
   tn.group_unified_present, tn.group_creation_enabled, tn.group_creation_allowed_group
 from m365_tenant tn
 where tn.scan_id = :scan_id

@@ -8,12 +8,11 @@ select 'onprem' as provider, e.url as account_id, null as resource_id,
     else 'fail'
   end as status,
   case
-    when e.header is null then e.url || ' sent no MicrosoftSharePointTeamServices header: verify the version with (Get-SPFarm).BuildVersion'
-    when e.product is null then e.url || ' announces build ' || coalesce(e.build, e.header) || ', which is not in the build table: verify the version with (Get-SPFarm).BuildVersion'
-    when e.version = 'Subscription Edition' then e.url || ' runs SharePoint Server Subscription Edition (build ' || e.build || ')'
-    else e.url || ' runs SharePoint Server ' || e.version || ' (build ' || e.build || '), out of support since '
-         || cast(e.end_of_support as varchar) || '; upgrade to Subscription Edition'
-  end as message,
-  e.header, e.build, e.product, e.version, e.end_of_support, e.status_code
+    when e.header is null then 'onprem_sharepoint_version.no_header'
+    when e.product is null then 'onprem_sharepoint_version.unknown_build'
+    when e.version = 'Subscription Edition' then 'onprem_sharepoint_version.subscription_edition'
+    else 'onprem_sharepoint_version.out_of_support'
+  end as message_key,
+  e.header, e.build, e.product, e.version, e.end_of_support, e.status_code, e.url, coalesce(e.build, e.header) as announced
 from onprem_endpoint e
 where e.scan_id = :scan_id and e.kind = 'sharepoint'

@@ -20,20 +20,18 @@ select provider, account_id, null as resource_id,
         and declared_regions is not null and right_to_audit and undeclared_regions = 0
        then 'pass' else 'fail' end as status,
   case
-    when register_id is null then kind || ' ' || account_id || ' is not in the register, so its characteristics are unknown'
+    when register_id is null then 'register_characteristics.not_registered'
+    when (sub_processors is null or service_model is null or declared_regions is null or right_to_audit is null
+          or not right_to_audit) and undeclared_regions > 0 then 'register_characteristics.lacks_and_undeclared'
     when sub_processors is null or service_model is null or declared_regions is null or right_to_audit is null
-         or not right_to_audit
-      then 'The register lacks:'
-        || case when sub_processors is null then ' sub-processors;' else '' end
-        || case when service_model is null then ' service model;' else '' end
-        || case when declared_regions is null then ' regions of processing and storage;' else '' end
-        || case when right_to_audit is null then ' right-to-audit;' else '' end
-        || case when not right_to_audit then ' a right to audit (recorded as false);' else '' end
-        || case when undeclared_regions > 0 then ' and ' || undeclared_regions || ' observed region(s) are undeclared, e.g. '
-                  || first_undeclared_region else '' end
-    when undeclared_regions > 0
-      then undeclared_regions || ' observed region(s) are not declared in the register, e.g. ' || first_undeclared_region
-    else 'Characteristics recorded; every observed region is declared'
-  end as message,
-  kind, name, sub_processors, service_model, declared_regions, right_to_audit, undeclared_regions, first_undeclared_region
+         or not right_to_audit then 'register_characteristics.lacks'
+    when undeclared_regions > 0 then 'register_characteristics.undeclared'
+    else 'register_characteristics.recorded'
+  end as message_key,
+  kind, name, sub_processors, service_model, declared_regions, right_to_audit, undeclared_regions, first_undeclared_region,
+  substr(case when sub_processors is null then ', sub_processors' else '' end
+         || case when service_model is null then ', service_model' else '' end
+         || case when declared_regions is null then ', declared_regions' else '' end
+         || case when right_to_audit is null then ', right_to_audit' when not right_to_audit then ', right_to_audit = false'
+                 else '' end, 3) as missing
 from described

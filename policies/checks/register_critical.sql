@@ -8,12 +8,12 @@ select a.provider, a.account_id, null as resource_id,
     else 'pass'
   end as status,
   case
-    when :profile not in ('critical', 'essential') then 'The organisation is not a critical or essential entity'
-    when coalesce(p.jurisdiction_eea, false) then 'Supplier under ' || p.jurisdiction || ' jurisdiction (EEA)'
-    when rs.id is null then 'Not in the register (material use unknown); supplier under ' || coalesce(p.jurisdiction, 'unknown') || ' jurisdiction'
-    when rs.material then 'Core tasks depend on a supplier under ' || coalesce(p.jurisdiction, 'unknown') || ' jurisdiction'
-    else 'Use is not material'
-  end as message,
+    when :profile not in ('critical', 'essential') then 'register_critical.not_critical'
+    when coalesce(p.jurisdiction_eea, false) then 'register_critical.eea'
+    when rs.id is null then 'register_critical.not_registered'
+    when rs.material then 'register_critical.core_tasks'
+    else 'register_critical.not_material'
+  end as message_key,
   :profile as organisation_profile, p.jurisdiction, rs.material
 from account a
 left join fact_provider p on p.scan_id = a.scan_id and p.provider = a.provider

@@ -7,13 +7,13 @@ select a.provider, a.account_id, null as resource_id,
     else 'pass'
   end as status,
   case
-    when rs.id is null then a.kind || ' ' || a.account_id || ' is not in the register, so no exit or emergency plan is on record'
-    when not rs.material then 'Use is not material'
-    when rs.exit_plan_ref is null and rs.emergency_plan_ref is null then 'Both the exit plan and the emergency plan are missing'
-    when rs.exit_plan_ref is null then 'The exit plan is missing'
-    when rs.emergency_plan_ref is null then 'The emergency plan is missing'
-    else 'Exit plan ' || rs.exit_plan_ref || ', emergency plan ' || rs.emergency_plan_ref
-  end as message,
+    when rs.id is null then 'register_exit_plan.not_registered'
+    when not rs.material then 'register_exit_plan.not_material'
+    when rs.exit_plan_ref is null and rs.emergency_plan_ref is null then 'register_exit_plan.both_missing'
+    when rs.exit_plan_ref is null then 'register_exit_plan.exit_missing'
+    when rs.emergency_plan_ref is null then 'register_exit_plan.emergency_missing'
+    else 'register_exit_plan.plans'
+  end as message_key,
   a.kind, a.name, rs.material, rs.exit_plan_ref, rs.emergency_plan_ref
 from account a
 left join register_service rs on rs.scan_id = a.scan_id and rs.provider = a.provider and rs.account_id = a.account_id

@@ -16,16 +16,13 @@ select a.provider, a.account_id, null as resource_id,
     else 'fail'
   end as status,
   case
-    when coalesce(p.jurisdiction_eea, false) then 'Supplier under ' || p.jurisdiction || ' jurisdiction (EEA)'
-    when rs.id is null then a.kind || ' ' || a.account_id || ' is not in the register; supplier under '
-      || coalesce(p.jurisdiction, 'unknown') || ' jurisdiction'
-    when not rs.material then 'Use is not material'
-    when rs.risk_covers_jurisdiction then 'Risk assessment ' || coalesce(rs.risk_assessment_ref, '?')
-      || ' covers ' || p.jurisdiction || ' jurisdiction and supplier dependency'
-    else 'Material use of a supplier under ' || coalesce(p.jurisdiction, 'unknown')
-      || ' jurisdiction; the risk assessment does not cover jurisdiction'
-  end as message,
-  p.jurisdiction, rs.material, rs.risk_assessment_ref, rs.risk_covers_jurisdiction,
+    when coalesce(p.jurisdiction_eea, false) then 'register_jurisdiction.eea'
+    when rs.id is null then 'register_jurisdiction.not_registered'
+    when not rs.material then 'register_jurisdiction.not_material'
+    when rs.risk_covers_jurisdiction then 'register_jurisdiction.covered'
+    else 'register_jurisdiction.not_covered'
+  end as message_key,
+  p.jurisdiction, rs.material, rs.risk_assessment_ref, rs.risk_covers_jurisdiction, a.kind,
   coalesce(pp.resources, 0) as provider_resources,
   (select coalesce(sum(resources), 0) from per_provider) as all_resources,
   coalesce(sv.services, 0) as provider_services,

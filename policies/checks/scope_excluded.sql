@@ -18,15 +18,10 @@ joined (provider, account_id, config_field, n, total, regions) as (
   select j.provider, j.account_id, j.config_field, l.n, j.total, j.regions || ', ' || l.region
   from joined j join left_out l on l.provider = j.provider and l.account_id = j.account_id and l.n = j.n + 1
 )
-select provider, account_id, null as resource_id, 'manual' as status,
-  total || ' enabled region(s) not scanned by configuration (' || config_field || '): ' || regions
-    || '; resources there were not judged, confirm that none exist or scan them' as message,
+select provider, account_id, null as resource_id, 'manual' as status, 'scope_excluded.regions' as message_key,
   config_field, regions as not_scanned, total as not_scanned_count
 from joined where n = total
 union all
-select provider, account_id, null, 'manual',
-  'Subscription ' || coalesce(name || ' (' || account_id || ')', account_id) || ' is visible to the scan''s credential'
-    || ' but not scanned by configuration (' || config_field || '); its resources were not judged, confirm that none'
-    || ' exist or scan it',
-  config_field, account_id, 1
+select provider, account_id, null, 'manual', 'scope_excluded.subscription',
+  config_field, coalesce(name || ' (' || account_id || ')', account_id), 1
 from scope_excluded where scan_id = :scan_id and region is null

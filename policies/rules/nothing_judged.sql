@@ -3,11 +3,11 @@
 -- 'not_applicable' when an account its checks cover was scanned (nothing observed falls under it,
 -- e.g. no special personal data), 'manual' when no configured source covers it at all (e.g. no
 -- Microsoft 365 tenant or on-premises endpoint in the config): a person must verify it.
-insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message)
-select j.scan_id, j.pack, j.control_id, null, j.status, j.status, j.severity,
-  case when j.status = 'not_applicable' then 'Nothing in the scanned accounts falls under this control'
-       else 'No configured source covers this control (checks: ' || replace(j.checks, ';', ', ')
-            || '); verify it by hand' end
+insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message, message_key,
+                     message_params)
+select j.scan_id, j.pack, j.control_id, null, j.status, j.status, j.severity, '',
+  case when j.status = 'not_applicable' then 'rules.not_applicable' else 'rules.no_source' end,
+  case when j.status = 'manual' then json_object('checks', replace(j.checks, ';', ', ')) end
 from (
   select pc.scan_id, pc.pack, pc.control_id, pc.severity, pc.checks,
     case when exists (select 1 from account a join check_source cs on cs.scan_id = a.scan_id

@@ -1,15 +1,12 @@
 -- Rule "transition" (after rule "transition_evidence"): a 'fail' finding whose finding_transition
 -- outcome is 'transition' becomes 'transition' with its deadline; one whose outcome is 'ended'
--- stays 'fail', keeps its deadline and says that the transition period ended. Excluded and
--- not_existing findings stay 'fail' unchanged (finding_transition says why).
+-- stays 'fail' and keeps its deadline (its message then says that the transition period ended:
+-- rules.transition_ended, else rules.transition_until). Excluded and not_existing findings stay
+-- 'fail' unchanged (finding_transition says why).
 update finding set
   status = (select case when t.outcome = 'transition' then 'transition' else 'fail' end
             from finding_transition t where t.finding_id = finding.id),
-  deadline = (select t.deadline from finding_transition t where t.finding_id = finding.id),
-  message = message || (select case when t.outcome = 'ended'
-                                    then ' (the transition period ended on ' || t.deadline || ')'
-                                    else ' (transition period until ' || t.deadline || ')' end
-                        from finding_transition t where t.finding_id = finding.id)
+  deadline = (select t.deadline from finding_transition t where t.finding_id = finding.id)
 where scan_id = :scan_id and status = 'fail'
   and id in (select t.finding_id from finding_transition t
              where t.scan_id = :scan_id and t.outcome in ('transition', 'ended'))

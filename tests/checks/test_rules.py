@@ -406,7 +406,7 @@ def test_error_failed_security_services_turns_that_accounts_pass_into_error(tmp_
     findings = judged(tmp_path, estate)
     finding = one(findings, "JENV25-CSP-SECTOOLS", account_id=AWS)
     assert (finding["status"], finding["check_status"]) == ("error", "pass")
-    assert finding["message"] == ("Not observed: guardduty:ListDetectors failed: AccessDenied: not authorised"
+    assert finding["message"] == ("Not observed: guardduty:ListDetectors in region global failed: AccessDenied: not authorised"
                                   " (needs test:Read)")
     for account_id in (SECOND_AWS, AZURE, GCP):
         assert one(findings, "JENV25-CSP-SECTOOLS", account_id=account_id)["status"] == "pass"
@@ -423,7 +423,7 @@ def test_error_estate_failure_adds_an_error_and_turns_its_accounts_passes_into_e
     findings = judged(tmp_path, estate)
     added = [f for f in findings if f["account_id"] is None and f["provider"] == "aws"]
     assert {f["control_id"] for f in added} >= {"RBC26-EEA", "RBC26-ENCRYPT", "RBC22-C2000", "RBC22-CHARACTERISTICS"}
-    assert all(f["status"] == "error" and "[estate aws-prod]" in f["message"] for f in added)
+    assert all(f["status"] == "error" and "Not observed in estate aws-prod: " in f["message"] for f in added)
     for account_id in (AWS, SECOND_AWS):
         assert one(findings, "RBC22-CHARACTERISTICS", account_id=account_id)["status"] == "error"
     for account_id in (SANDBOX_AWS, AZURE):
@@ -449,8 +449,8 @@ def test_error_added_for_resource_level_checks_of_the_account(tmp_path):
     findings = judged(tmp_path, estate)
     errors = [f for f in pick(findings, "RBC26-EEA", account_id=AWS) if f["status"] == "error"]
     assert len(errors) == 1 and errors[0]["resource"] is None
-    assert errors[0]["message"] == ("Not observed: s3:ListBuckets in eu-west-3 failed: AccessDenied: not authorised"
-                                    " (needs test:Read)")
+    assert errors[0]["message"] == ("Not observed: s3:ListBuckets in region eu-west-3 failed: AccessDenied: not authorised"
+                                    " (needs test:Read); 1 failed call(s) in all")
     assert one(findings, "RBC26-EEA", resource="aws-bucket")["status"] == "pass"
 
 
@@ -469,7 +469,7 @@ def test_error_in_accounts_leaves_no_check_of_that_estate_silent(tmp_path):
     estate.collections.append(collection("aws", "accounts", None, ok=False, call="sts:GetCallerIdentity"))
     findings = judged(tmp_path, estate)
     added = {f["control_id"] for f in findings if f["account_id"] is None and f["provider"] == "aws"
-             and f["status"] == "error" and "[estate aws-prod]" in f["message"]}
+             and f["status"] == "error" and "Not observed in estate aws-prod: " in f["message"]}
     assert added >= {"RBC26-EEA", "RBC26-ENCRYPT", "RBC22-C2000", "RBC22-KNOWN", "JENV25-CSP-SECTOOLS"}
     assert one(findings, "RBC22-KNOWN", account_id=SECOND_AWS)["status"] == "error"
     assert one(findings, "RBC22-KNOWN", account_id=AZURE)["status"] == "pass"

@@ -21,7 +21,7 @@ from scanner.demo.emulators.graph import GraphFake
 from tests.declared import assert_declared
 from tests.faults import FaultProxy
 from tests.m365.tenants import TENANT
-from tests.support import SCAN_DATE, new_inventory, store
+from tests.support import SCAN_DATE, in_english, new_inventory, store
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GRAPH_TOKEN"
 
@@ -46,7 +46,7 @@ class Scanned:
 
     def check(self, check_id: str) -> list[dict]:
         params = Params(scan_id=self.scan_id, scan_date=SCAN_DATE, profile="ministry")
-        return list(run_check(self.engine, load_checks()[check_id], params))
+        return in_english(run_check(self.engine, load_checks()[check_id], params))
 
     def statuses(self, check_id: str) -> list[str]:
         return sorted(r["status"] for r in self.check(check_id))

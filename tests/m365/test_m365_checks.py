@@ -196,4 +196,4 @@ def test_service_principals_not_observed_is_not_a_fail(scan):
                                         "forbidden": ["servicePrincipals"]}
     _cloud_mailbox_sync_only(tenant)
     (hybrid,) = scan(tenant, exchange_admin_api=True).check("m365_exo_hybrid")
-    assert hybrid["status"] == "manual" and "service principal" in hybrid["message"]
+    assert hybrid["status"] == "manual" and "servicePrincipals" in hybrid["message"]

@@ -16,7 +16,7 @@ from findings.packs import load_checks
 from inventory.rows import Account, Collection
 from scanner.demo.emulators.onprem import OnpremFake, OnpremHandler
 from tests.declared import assert_declared
-from tests.support import SCAN_DATE, new_inventory, store
+from tests.support import SCAN_DATE, in_english, new_inventory, store
 
 
 @pytest.mark.parametrize("kind, header, version, end", [
@@ -48,7 +48,7 @@ def collect(tmp_path, exchange=(), sharepoint=(), **config):
     params = Params(scan_id=scan_id, scan_date=SCAN_DATE, profile="ministry")
 
     def check(check_id):
-        return list(run_check(engine, load_checks()[check_id], params))
+        return in_english(run_check(engine, load_checks()[check_id], params))
     return rows, check
 
 

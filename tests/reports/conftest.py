@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from connectors.registry import TABLES
-from inventory.db import connect, create_schema
+from inventory.db import connect, create_schema, set_finding_keys
 from inventory.tables import (
     Account,
     Collection,
@@ -159,6 +159,7 @@ def inventory(tmp_path) -> Inventory:
         s.add(Collection(scan_id=other.id, provider="aws", estate="prod", area="inventory", call="ec2:DescribeRegions",
                          ok=False, error="later scan error"))
         s.commit()
+    set_finding_keys(engine, scan.id)
     return inv
 
 

@@ -47,14 +47,14 @@ def test_check_lists_the_check_ids_and_names_them_on_a_typo(demo):
 def test_check_starts_from_a_finding(demo):
     engine = connect_readonly(f"sqlite:///{demo / 'wolkenwacht.db'}")
     with engine.connect() as conn:
-        fail = conn.execute(text("select id, resource_id, message from finding where check_id = 'location_eea'"
+        fail = conn.execute(text("select id, resource_id, message_key from finding where check_id = 'location_eea'"
                                  " and status = 'fail' order by id limit 1")).one()
         transition = conn.execute(text("select id, check_status from finding where status = 'transition'"
                                        " and resource_id is not null order by id limit 1")).one()
     result = cli(demo, "check", "--finding", str(fail.id))
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert len(rows) == 1 and int(rows[0]["resource_id"]) == fail.resource_id and rows[0]["message"] == fail.message
+    assert len(rows) == 1 and int(rows[0]["resource_id"]) == fail.resource_id and rows[0]["message_key"] == fail.message_key
     moved = cli(demo, "check", "--finding", str(transition.id))
     assert f"the check said {transition.check_status}; a rule made it transition" in " ".join(moved.output.split())
     assert cli(demo, "check", "--finding", "999999").exit_code == 2

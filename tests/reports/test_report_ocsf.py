@@ -6,6 +6,7 @@ import json
 
 from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
 from py_ocsf_models.objects.compliance_status import StatusID
+from sqlalchemy import text
 
 from reports.write import write_report
 from tests.reports.conftest import REMEDIATION
@@ -20,15 +21,24 @@ def events(inv, **kwargs) -> list[dict]:
 def test_one_valid_compliance_finding_per_finding(inventory):
     found = events(inventory)
     expected = {f.id for f in inventory.findings.values() if f.scan_id == inventory.scan.id}
-    assert sorted(int(e["finding_info"]["uid"]) for e in found) == sorted(expected)
+    assert sorted(e["unmapped"]["finding_id"] for e in found) == sorted(expected)
     for item in found:
         model = ComplianceFinding.model_validate(item)  # the schema as py-ocsf-models encodes it
         assert model.class_uid == 2003 and model.type_uid == 200301 and model.category_uid == 2
-        assert model.metadata.product.name == "Wolkenwacht" and model.metadata.uid == item["finding_info"]["uid"]
+        assert model.metadata.product.name == "Wolkenwacht"
+        assert model.metadata.uid == f"{inventory.scan.id}/{item['unmapped']['finding_id']}"
+
+
+def test_finding_uid_is_the_stable_key(inventory):
+    with inventory.engine.connect() as conn:
+        keys = dict(conn.execute(text("select id, key from finding where scan_id = :s"), {"s": inventory.scan.id}).all())
+    found = events(inventory)
+    assert {e["unmapped"]["finding_id"]: e["finding_info"]["uid"] for e in found} == keys
+    assert all(keys.values()) and len(set(keys.values())) == len(keys)
 
 
 def test_control_pack_resource_and_evidence(inventory):
-    by_uid = {int(e["finding_info"]["uid"]): e for e in events(inventory, lang="en")}
+    by_uid = {e["unmapped"]["finding_id"]: e for e in events(inventory, lang="en")}
     finding = inventory.findings["us_fail"]
     item, control = by_uid[finding.id], inventory.controls[("rijksbreed-2026", "RBC26-EEA")]
     assert item["compliance"]["control"] == "RBC26-EEA"
@@ -46,7 +56,7 @@ def test_control_pack_resource_and_evidence(inventory):
 
 
 def test_not_observed_and_manual_are_never_pass(inventory):
-    by_uid = {int(e["finding_info"]["uid"]): e for e in events(inventory)}
+    by_uid = {e["unmapped"]["finding_id"]: e for e in events(inventory)}
     error = by_uid[inventory.findings["nl_error"].id]
     assert error["compliance"]["status_id"] == StatusID.Unknown and error["status_code"] == "error"
     account = by_uid[inventory.findings["account_fail"].id]
