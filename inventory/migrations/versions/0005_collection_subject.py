@@ -13,6 +13,4 @@ down_revision = "0004"
 
 def upgrade() -> None:
     with op.batch_alter_table("collection") as batch:  # earlier scans keep null: their failures named no resource
-        batch.add_column(sa.Column("subject", sa.String(), nullable=True,
-                                   comment="uid of the resource a per-resource call was made for; when it failed, that "
-                                           "resource's findings of checks requiring this area are 'error'"))
+        batch.add_column(sa.Column("subject", sa.String(), nullable=True))
