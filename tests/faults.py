@@ -2,8 +2,9 @@
 
 ``FaultProxy(upstream).start()`` forwards every request to ``upstream`` unchanged, except those a
 rule matches: ``proxy.inject(match, fault)`` with ``match(request) -> bool`` and a fault that
-answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`) or
+answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`, :func:`without`) or
 never answers (:data:`HANG`, released when the proxy stops). ``proxy.hits`` counts the faults served.
+Links to the upstream in answers (absolute ``nextLink`` URLs) are rewritten to the proxy, so later pages pass it too.
 """
 
 import http.client
@@ -64,6 +65,16 @@ def emptied(request: Request, upstream: Upstream) -> Answer:
     """The real status and headers with an empty body."""
     real = upstream()
     return Answer(real.status, real.headers, b"")
+
+
+def without(key: str) -> Fault:
+    """The real JSON answer without ``key`` (e.g. a list page without its ``value``)."""
+    def fault(request: Request, upstream: Upstream) -> Answer:
+        real = upstream()
+        body = json.loads(real.body)
+        body.pop(key, None)
+        return Answer(real.status, real.headers, json.dumps(body).encode())
+    return fault
 
 
 def HANG(request: Request, upstream: Upstream) -> None:
@@ -135,7 +146,8 @@ class FaultProxy(FakeServer):
             headers = {k: v for k, v in request.headers.items() if k not in HOP_BY_HOP} | {"accept-encoding": "identity"}
             connection.request(request.method, request.path, body=request.body or None, headers=headers)
             real = connection.getresponse()
-            return Answer(real.status, dict(real.getheaders()), real.read())
+            upstream = f"http://{self.upstream[0]}:{self.upstream[1]}".encode()
+            return Answer(real.status, dict(real.getheaders()), real.read().replace(upstream, self.url.encode()))
         finally:
             connection.close()
 
