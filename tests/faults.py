@@ -4,7 +4,7 @@
 rule matches: ``proxy.inject(match, fault)`` with ``match(request) -> bool`` and a fault that
 answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`, :func:`without`) or
 never answers (:data:`HANG`, released when the proxy stops). ``proxy.hits`` counts the faults served.
-Links to the upstream in answers (absolute ``nextLink`` URLs) are rewritten to the proxy, so later pages pass it too.
+Links to the upstream in answers (absolute ``nextLink`` URLs, ``Location``) are rewritten to the proxy, so later pages pass it too.
 """
 
 import http.client
@@ -146,8 +146,9 @@ class FaultProxy(FakeServer):
             headers = {k: v for k, v in request.headers.items() if k not in HOP_BY_HOP} | {"accept-encoding": "identity"}
             connection.request(request.method, request.path, body=request.body or None, headers=headers)
             real = connection.getresponse()
-            upstream = f"http://{self.upstream[0]}:{self.upstream[1]}".encode()
-            return Answer(real.status, dict(real.getheaders()), real.read().replace(upstream, self.url.encode()))
+            upstream = f"http://{self.upstream[0]}:{self.upstream[1]}"
+            headers = {name: value.replace(upstream, self.url) for name, value in real.getheaders()}
+            return Answer(real.status, headers, real.read().replace(upstream.encode(), self.url.encode()))
         finally:
             connection.close()
 
