@@ -2,7 +2,8 @@
 
 ``FaultProxy(upstream).start()`` forwards every request to ``upstream`` unchanged, except those a
 rule matches: ``proxy.inject(match, fault)`` with ``match(request) -> bool`` and a fault that
-answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`, :func:`without`) or
+answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`, :func:`without`), only the first few times
+(:class:`First`) or
 never answers (:data:`HANG`, released when the proxy stops). ``proxy.hits`` counts the faults served.
 Links to the upstream in answers (absolute ``nextLink`` URLs, ``Location``) are rewritten to the proxy, so later pages pass it too.
 """
@@ -10,6 +11,7 @@ Links to the upstream in answers (absolute ``nextLink`` URLs, ``Location``) are 
 import http.client
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -75,6 +77,24 @@ def without(key: str) -> Fault:
         body.pop(key, None)
         return Answer(real.status, real.headers, json.dumps(body).encode())
     return fault
+
+
+class First:
+    """``fault`` for the first ``count`` requests it matches, then the real answer; ``at`` holds when each came."""
+
+    def __init__(self, count: int, fault: Fault):
+        self.count, self.fault, self.at = count, fault, []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request, upstream: Upstream) -> Answer | None:
+        with self._lock:
+            self.at.append(time.monotonic())
+            served = len(self.at)
+        return self.fault(request, upstream) if served <= self.count else upstream()
+
+    def gaps(self) -> list[float]:
+        """Seconds between consecutive requests."""
+        return [b - a for a, b in zip(self.at, self.at[1:])]
 
 
 def HANG(request: Request, upstream: Upstream) -> None:
