@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from itertools import pairwise
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
@@ -94,7 +95,7 @@ class First:
 
     def gaps(self) -> list[float]:
         """Seconds between consecutive requests."""
-        return [b - a for a, b in zip(self.at, self.at[1:])]
+        return [b - a for a, b in pairwise(self.at)]
 
 
 def HANG(request: Request, upstream: Upstream) -> None:

@@ -19,10 +19,10 @@ deadline (:class:`DeadlineReached`), and every request has the configured connec
 import json
 import re
 import threading
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from xml.etree import ElementTree
 

@@ -126,3 +126,14 @@ def test_retry_after_past_the_deadline_is_not_retried(aws, proxy):
     rows = scan(aws, proxy, ScanContext(deadline=time.monotonic() + 60), max_attempts=5)
     assert failed(rows, "kms:ListKeys")
     assert len(throttled.at) == len({r.region for r in rows if isinstance(r, Collection) and r.call == "kms:ListKeys"})
+
+
+@pytest.mark.parametrize("fault", [answer(503, {"__type": "ServiceUnavailableException", "message": "try later"}),
+                                   answer(500, b"<html><body>Internal Server Error</body></html>")], ids=["503", "500-html"])
+def test_a_5xx_storm_ends_at_the_deadline_as_failed_calls(aws, proxy, fault):
+    proxy.inject(lambda request: request.target != "GetCallerIdentity", fault)
+    started = time.monotonic()
+    rows = scan(aws, proxy, ScanContext(deadline=time.monotonic() + 4, timeouts=(2, 2)), max_attempts=20)
+    assert time.monotonic() - started < 60
+    assert failed(rows, "kms:ListKeys") and failed(rows, "s3:ListBuckets")
+    assert not [r for r in rows if isinstance(r, Resource)]

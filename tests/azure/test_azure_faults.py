@@ -72,3 +72,21 @@ def test_retry_after_beyond_the_deadline_is_not_waited_for(monkeypatch):
     rows = scan(monkeypatch, [(graph, throttled)], ScanContext(deadline=time.monotonic() + 30))
     assert time.monotonic() - started < 60  # azure-core alone waits Retry-After (100 s) up to 10 times
     assert any("429" in (r.error or "") for r in failed(rows))
+
+
+STORMS = {"429": answer(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, Retry_After="1"),
+          "503": answer(503, {"error": {"code": "ServiceUnavailable", "message": "try later"}}),
+          "500-html": answer(500, b"<html>Internal Server Error</html>")}
+
+
+@pytest.mark.parametrize("storm", STORMS)
+@pytest.mark.parametrize("page", [None, 1], ids=["first", "later"])
+def test_a_storm_on_the_resource_list_ends_at_the_deadline_as_a_failed_call(monkeypatch, storm, page):
+    """Every answer of the subscription's resource list is the fault (or every page after the first), until the deadline."""
+    started = time.monotonic()
+    rows = scan(monkeypatch, [(arm_list("/resources", page), STORMS[storm])],
+                ScanContext(max_workers=4, deadline=time.monotonic() + 4, timeouts=(2, 2)), page_size=1)
+    assert time.monotonic() - started < 60
+    assert "resources:ListResources" in {r.call for r in failed(rows)}
+    assert not [r for r in rows if isinstance(r, Collection) and r.call == "resources:ListResources" and r.ok
+                and r.item_count], "a listing with a failed page is never read (an empty subscription has one page)"
