@@ -9,8 +9,9 @@ Order of work for one scan:
    ``message_key`` names a template of ``policies/messages/<check>.toml``; the columns its
    placeholders name become ``message_params``, and ``message`` is the English rendering, built in SQL;
 3. controls without checks get one ``manual`` finding;
-4. the rules in ``policies/rules/`` run as SQL, in this order: ``error`` and ``error_added``
-   (failed collections turn account-level findings into ``error``, or add one),
+4. the rules in ``policies/rules/`` run as SQL, in this order: ``error``, ``error_subject`` and
+   ``error_added`` (failed collections turn account-level findings into ``error``, a failed call for one
+   resource that resource's findings, and an ``error`` is added where none results),
    ``nothing_judged`` (a control without findings gets ``not_applicable`` or ``manual``),
    ``transition_evidence`` and ``transition`` (2026 transition period, parameters from
    ``pack_control``), ``explained`` (comply-or-explain entries, only on controls with an explain
@@ -32,7 +33,7 @@ from policies import ROOT
 from policies.messages import placeholders, sql_render, templates_of
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message_key")
-RULES = ("error", "error_added", "nothing_judged", "transition_evidence", "transition", "explained", "accepted_risk")
+RULES = ("error", "error_subject", "error_added", "nothing_judged", "transition_evidence", "transition", "explained", "accepted_risk")
 OUTSIDE_CONTRACT = text(
     "select 1 from finding where scan_id = :scan_id and control_id = :control_id"
     f" and status not in ({', '.join(repr(s) for s in STATUSES)}) and pack = :pack and check_id = :check_id limit 1")

@@ -131,6 +131,9 @@ class Collection(SQLModel, table=True):
     error: str | None = Field(default=None, description="error code and message (never a secret)")
     permission: str | None = Field(default=None, description="permission that would have allowed the call, when known")
     item_count: int | None = Field(default=None, description="rows the call produced")
+    subject: str | None = Field(default=None, description=(
+        "uid of the resource a per-resource call was made for; when it failed, that resource's findings of checks "
+        "requiring this area are 'error'"))
 
 
 class ScopeExcluded(SQLModel, table=True):

@@ -2,16 +2,20 @@
 
 ``FaultProxy(upstream).start()`` forwards every request to ``upstream`` unchanged, except those a
 rule matches: ``proxy.inject(match, fault)`` with ``match(request) -> bool`` and a fault that
-answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`) or
+answers instead (:func:`answer`), changes the real answer (:func:`truncated`, :func:`emptied`, :func:`without`), only the first few times
+(:class:`First`) or
 never answers (:data:`HANG`, released when the proxy stops). ``proxy.hits`` counts the faults served.
+Links to the upstream in answers (absolute ``nextLink`` URLs, ``Location``) are rewritten to the proxy, so later pages pass it too.
 """
 
 import http.client
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from itertools import pairwise
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
@@ -64,6 +68,34 @@ def emptied(request: Request, upstream: Upstream) -> Answer:
     """The real status and headers with an empty body."""
     real = upstream()
     return Answer(real.status, real.headers, b"")
+
+
+def without(key: str) -> Fault:
+    """The real JSON answer without ``key`` (e.g. a list page without its ``value``)."""
+    def fault(request: Request, upstream: Upstream) -> Answer:
+        real = upstream()
+        body = json.loads(real.body)
+        body.pop(key, None)
+        return Answer(real.status, real.headers, json.dumps(body).encode())
+    return fault
+
+
+class First:
+    """``fault`` for the first ``count`` requests it matches, then the real answer; ``at`` holds when each came."""
+
+    def __init__(self, count: int, fault: Fault):
+        self.count, self.fault, self.at = count, fault, []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request, upstream: Upstream) -> Answer | None:
+        with self._lock:
+            self.at.append(time.monotonic())
+            served = len(self.at)
+        return self.fault(request, upstream) if served <= self.count else upstream()
+
+    def gaps(self) -> list[float]:
+        """Seconds between consecutive requests."""
+        return [b - a for a, b in pairwise(self.at)]
 
 
 def HANG(request: Request, upstream: Upstream) -> None:
@@ -135,7 +167,9 @@ class FaultProxy(FakeServer):
             headers = {k: v for k, v in request.headers.items() if k not in HOP_BY_HOP} | {"accept-encoding": "identity"}
             connection.request(request.method, request.path, body=request.body or None, headers=headers)
             real = connection.getresponse()
-            return Answer(real.status, dict(real.getheaders()), real.read())
+            upstream = f"http://{self.upstream[0]}:{self.upstream[1]}"
+            headers = {name: value.replace(upstream, self.url) for name, value in real.getheaders()}
+            return Answer(real.status, headers, real.read().replace(upstream.encode(), self.url.encode()))
         finally:
             connection.close()
 

@@ -5,7 +5,9 @@ system sees every call, which the permission test uses); assumed-role credential
 passed per client. Retries use botocore's ``standard`` mode (exponential backoff with
 jitter on throttling and 5xx answers, a fixed attempt budget); ``adaptive`` mode adds
 client-side rate limiting that is still marked experimental, so it is not used. botocore
-ignores ``Retry-After``; its backoff is capped at 20 s per attempt.
+ignores ``Retry-After``; its backoff is capped at 20 s per attempt. :meth:`Clients.retry_after`
+runs before botocore's handler: a 429 or 503 that says ``Retry-After`` is retried after that wait
+when it ends before the scan deadline (and attempts are left), and not retried at all when it does not.
 
 Every answer is checked before it is believed (:func:`check_body`, :meth:`Clients.call`): a 2xx
 body that is not the JSON object or XML document the protocol promises, or a page without the
@@ -19,6 +21,8 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from xml.etree import ElementTree
 
@@ -141,12 +145,27 @@ def describe_error(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: delta-seconds or an HTTP date (RFC 9110); None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
 class Clients:
     """Builds boto3 clients once per (credentials, service, region); safe to use from many threads."""
 
     def __init__(self, session: boto3.Session, endpoint_url: str | None, max_attempts: int,
                  seconds_left: Callable[[], float], timeouts: tuple[float, float] = (10, 60), connections: int = 16):
         """``connections``: kept-alive connections per client, at least the most calls one client has in flight."""
+        self.max_attempts = max_attempts
         self.session = session
         self.endpoint_url = endpoint_url
         self.config = Config(retries={"mode": "standard", "max_attempts": max_attempts},
@@ -165,9 +184,22 @@ class Clients:
             if key not in self._cache:
                 extra = ({"aws_access_key_id": creds.access_key, "aws_secret_access_key": creds.secret_key,
                           "aws_session_token": creds.token} if creds else {})
-                self._cache[key] = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                                       config=self.config, **extra)
+                boto = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                           config=self.config, **extra)
+                boto.meta.events.register_first(f"needs-retry.{boto.meta.service_model.service_id.hyphenize()}",
+                                                self.retry_after)
+                self._cache[key] = boto
             return self._cache[key]
+
+    def retry_after(self, response, attempts: int, **_) -> float | bool | None:
+        """botocore 'needs-retry' hook, before its standard handler: the wait a 429/503 asks for in ``Retry-After``
+        when it ends before the scan deadline; False (no retry) when it does not; None (botocore decides) otherwise."""
+        if response is None or response[0].status_code not in (429, 503) or attempts >= self.max_attempts:
+            return None
+        wait = retry_after_seconds(response[0].headers.get("Retry-After"))
+        if wait is None:
+            return None
+        return wait if wait < self.seconds_left() else False
 
     def _before_send(self, request, **_) -> None:
         """botocore 'before-send' hook: no request (nor retry) after the scan deadline."""

@@ -7,9 +7,12 @@ through a per-call policy, and for ``SecurityCenter`` (which ignores ``per_call_
 through the ``enforce_https=False`` call option in :attr:`AzureClients.call_options`.
 
 Every request has the scan's connect and read timeouts, and :class:`DeadlineRetryPolicy` retries
-(honouring ``Retry-After``) only while the wait ends before the scan deadline.
+(honouring ``Retry-After``) only while the wait ends before the scan deadline. Every page of an ARM
+list must carry its ``value`` list (:func:`check_list_page`): the SDK reads a page without one as
+"no items", the connector records it as a failed call.
 """
 
+import json
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -23,6 +26,33 @@ from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.security import SecurityCenter
 
 from connectors.base import is_loopback
+
+
+class InvalidAnswer(Exception):
+    """A 2xx answer that is not what the API documents (e.g. a list page without ``value``)."""
+
+
+def is_list(path: str) -> bool:
+    """An ARM list: the path ends at a collection (``/subscriptions``, ``.../resources``,
+    ``.../providers/Microsoft.Security/pricings``), not at a named resource (``.../servers/s/encryptionProtector/current``)."""
+    parts = [p for p in path.split("/") if p]
+    lowered = [p.lower() for p in parts]
+    if "providers" in lowered:  # after /providers/<namespace>: type/name pairs
+        parts = parts[len(lowered) - lowered[::-1].index("providers") + 1:]
+    return len(parts) % 2 == 1
+
+
+def check_list_page(response) -> None:
+    """azure-core response hook: a 2xx page of an ARM list GET without its ``value`` list raises :class:`InvalidAnswer`."""
+    request, answer = response.http_request, response.http_response
+    if request.method != "GET" or not 200 <= answer.status_code < 300 or not is_list(urlsplit(request.url).path):
+        return
+    try:
+        page = json.loads(answer.text() or "null")
+    except ValueError:
+        page = None
+    if not isinstance(page, dict) or not isinstance(page.get("value"), list):
+        raise InvalidAnswer(f"HTTP {answer.status_code} page of {urlsplit(request.url).path} has no 'value' list")
 
 
 class AllowLoopbackHttp(SansIOHTTPPolicy):
@@ -58,7 +88,8 @@ class AzureClients:
         self.seconds_left = seconds_left
         self.retry = {k: v for k, v in pipeline_options.items() if k.startswith("retry_")}
         self.options = {"base_url": arm_endpoint, "credential_scopes": [f"{arm_endpoint}/.default"],
-                        "connection_timeout": timeouts[0], "read_timeout": timeouts[1], **pipeline_options}
+                        "connection_timeout": timeouts[0], "read_timeout": timeouts[1],
+                        "raw_response_hook": check_list_page, **pipeline_options}
         if self.loopback_http:
             self.options["per_call_policies"] = [AllowLoopbackHttp()]
         self.call_options = {"enforce_https": False} if self.loopback_http else {}

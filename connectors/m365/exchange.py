@@ -62,7 +62,7 @@ async def mailboxes(scan: TenantScan) -> None:
         scan.failed(calls.MAILBOX_SETTINGS, "not run: the user list (GET /users) could not be read")
         return
     users = [u for u in scan.users if u.mail]
-    probes = await scan.run_many(calls.MAILBOX_SETTINGS, [_probe(scan, u) for u in users])
+    probes = await scan.run_many(calls.MAILBOX_SETTINGS, [_probe(scan, u) for u in users], [u.user_id for u in users])
     seen = set()
     for user, probe in zip(users, probes, strict=True):
         usage = in_report.get(user.upn or "") or in_report.get(user.mail or "")

@@ -30,16 +30,16 @@ async def collect(scan: TenantScan) -> None:
     groups = [g for g in groups if "Team" in (g.resource_provisioning_options or [])]
     channel_config = _select(ChannelsRequestBuilder, ["id", "displayName", "membershipType"])
     channel_lists = await scan.run_many(calls.CHANNELS, [
-        session.all_pages(client.teams.by_team_id(g.id).channels, channel_config) for g in groups])
+        session.all_pages(client.teams.by_team_id(g.id).channels, channel_config) for g in groups], [g.id for g in groups])
     drive_config = _select(DriveRequestBuilder, ["id", "driveType", "quota", "webUrl"])
     drives = await scan.run_many(calls.TEAM_DRIVE, [
         session.call(lambda g=g: client.groups.by_group_id(g.id).drive.get(request_configuration=drive_config))
-        for g in groups])
+        for g in groups], [g.id for g in groups])
     pairs = [(g, c) for g, channels in zip(groups, channel_lists, strict=True) for c in channels or []]
     folder_config = _select(FilesFolderRequestBuilder, ["id", "name", "size", "folder", "webUrl"])
     folders = await scan.run_many(calls.FILES_FOLDER, [
         session.call(lambda g=g, c=c: client.teams.by_team_id(g.id).channels.by_channel_id(c.id).files_folder.get(
-            request_configuration=folder_config)) for g, c in pairs])
+            request_configuration=folder_config)) for g, c in pairs], [g.id for g, _ in pairs])
     channel_rows: dict[str, list[M365Channel]] = {g.id: [] for g in groups}
     for (g, c), folder in zip(pairs, folders, strict=True):
         row = M365Channel(tenant_id=scan.tenant_id, team_id=g.id, channel_id=c.id, name=c.display_name,

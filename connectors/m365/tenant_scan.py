@@ -46,23 +46,24 @@ class TenantScan:
             self.failed(LISTS_RESOURCES[call.call], record.error)
         return value
 
-    async def run_many(self, call: Call, awaitables: list[Awaitable[Any]]) -> list[Any]:
-        """Await a call group made of many calls (one per team, user, ...) and emit ONE Collection row.
+    async def run_many(self, call: Call, awaitables: list[Awaitable[Any]], subjects: list[str]) -> list[Any]:
+        """Await a call group made of many calls, one per subject (the uid of the team, mailbox, ... it is for).
 
-        Returns the values in order, None for a failed call. The row fails when any call failed,
-        naming how many and the first error."""
+        Returns the values in order, None for a failed call. Emits one Collection row when all calls
+        succeeded, else one failed row per failed call naming its subject (whose findings become error)."""
         results = await asyncio.gather(*awaitables, return_exceptions=True)
-        errors = [r for r in results if isinstance(r, BaseException)]
-        if errors:
-            self.failed(call, f"{len(errors)} of {len(results)} calls failed; first: {describe(errors[0])}")
-        else:
+        errors = [(subject, r) for subject, r in zip(subjects, results, strict=True) if isinstance(r, BaseException)]
+        for subject, error in errors:
+            self.failed(call, f"{describe(error)} (1 of {len(results)} calls)", subject)
+        if not errors:
             self.emit(call.record(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=True,
                                   item_count=len(results)))
         return [None if isinstance(r, BaseException) else r for r in results]
 
-    def failed(self, call: Call, error: str) -> None:
-        """Record a call group that could not run (e.g. its input failed) as an error."""
-        self.emit(call.record(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=False, error=error))
+    def failed(self, call: Call, error: str, subject: str | None = None) -> None:
+        """Record a call group that could not run (e.g. its input failed), or its call for one subject, as an error."""
+        self.emit(call.record(provider="m365", estate=self.cfg.name, account_id=self.tenant_id, ok=False, error=error,
+                              subject=subject))
 
     def resource(self, uid: str, type_: str, name: str | None, region: str | None, source_api: str, raw: Any,
                  stores_data: bool = True, created_at: datetime | None = None) -> None:

@@ -43,8 +43,8 @@ class OnpremConnector:
                 yield from rows
 
     def _endpoint(self, http: httpx.Client, kind: str, url: str) -> list[Row]:
-        outcome = attempt(lambda: probe(http, kind, url), CALLS[kind], provider="onprem", estate=self.cfg.name,
-                          account_id=url, count=lambda _: 1)
+        outcome = attempt(lambda: probe(http, kind, url, self._timeout()), CALLS[kind], provider="onprem",
+                          estate=self.cfg.name, account_id=url, count=lambda _: 1)
         status, header = outcome.value or (None, None)
         account = Account(provider="onprem", account_id=url, name=urlsplit(url).hostname, kind="onprem-endpoint",
                           estate=self.cfg.name, raw={"status": status, HEADERS[kind]: header, "reachable": outcome.ok})
@@ -57,14 +57,27 @@ class OnpremConnector:
             end_of_support=product.end_of_support if product else None)]
 
 
-def probe(http: httpx.Client, kind: str, url: str) -> tuple[int, str | None]:
-    """(status, version header) of the first answer carrying the header, following same-host redirects."""
+    def _timeout(self) -> float:
+        """The configured timeout, cut to what is left of the scan; past the deadline no probe starts."""
+        left = self.context.seconds_left()
+        if left <= 0:
+            raise TimeoutError("not probed: the scan deadline has passed")
+        return min(self.cfg.timeout_seconds, left)
+
+
+def probe(http: httpx.Client, kind: str, url: str, timeout: float) -> tuple[int, str | None]:
+    """(status, version header) of the first answer carrying the header, following same-host redirects.
+
+    An answer without the header that is 429 or 5xx is no answer (the server was throttling or broken): it raises."""
     check_endpoint(url)  # https, or http on loopback only; the URL itself is used as configured
     name, host = HEADERS[kind], urlsplit(url).netloc
     for _ in range(MAX_HOPS):
-        response = http.get(url)
+        response = http.get(url, timeout=timeout)
         if response.headers.get(name):
             return response.status_code, response.headers[name]
+        if response.status_code == 429 or response.status_code >= 500:
+            raise httpx.HTTPStatusError(f"HTTP {response.status_code} without {name}", request=response.request,
+                                        response=response)
         location = response.headers.get("Location")
         if not (response.is_redirect and location) or urlsplit(urljoin(url, location)).netloc != host:
             return response.status_code, None

@@ -8,7 +8,7 @@ from aws_support import Aws
 
 from connectors.base import ScanContext
 from inventory.rows import Collection, Resource
-from tests.faults import HANG, FaultProxy, answer, emptied, truncated
+from tests.faults import HANG, FaultProxy, First, answer, emptied, truncated
 
 
 @pytest.fixture
@@ -108,3 +108,32 @@ def test_retry_after_never_outlasts_the_deadline(aws, proxy):
     rows = scan(aws, proxy, ScanContext(deadline=time.monotonic() + 3, timeouts=(2, 2)), max_attempts=20)
     assert time.monotonic() - started < 60
     assert failed(rows, "kms:ListKeys") and proxy.hits
+
+
+@pytest.mark.parametrize("status, error", [(429, "ThrottlingException"), (503, "ServiceUnavailableException")])
+def test_retry_after_is_honoured_within_the_deadline(aws, proxy, status, error):
+    """botocore alone retries a throttled call after its own short backoff (well under a second at first)."""
+    throttled = First(2, answer(status, {"__type": error, "message": "slow down"}, Retry_After="2"))
+    proxy.inject(target("TrentService.ListKeys"), throttled)
+    rows = scan(aws, proxy, ScanContext(deadline=time.monotonic() + 120), max_attempts=5)
+    assert not failed(rows, "kms:ListKeys")
+    assert len(throttled.at) >= 3 and all(gap >= 1.9 for gap in throttled.gaps()[:2]), throttled.gaps()
+
+
+def test_retry_after_past_the_deadline_is_not_retried(aws, proxy):
+    throttled = First(100, answer(429, {"__type": "ThrottlingException", "message": "slow down"}, Retry_After="100"))
+    proxy.inject(target("TrentService.ListKeys"), throttled)
+    rows = scan(aws, proxy, ScanContext(deadline=time.monotonic() + 60), max_attempts=5)
+    assert failed(rows, "kms:ListKeys")
+    assert len(throttled.at) == len({r.region for r in rows if isinstance(r, Collection) and r.call == "kms:ListKeys"})
+
+
+@pytest.mark.parametrize("fault", [answer(503, {"__type": "ServiceUnavailableException", "message": "try later"}),
+                                   answer(500, b"<html><body>Internal Server Error</body></html>")], ids=["503", "500-html"])
+def test_a_5xx_storm_ends_at_the_deadline_as_failed_calls(aws, proxy, fault):
+    proxy.inject(lambda request: request.target != "GetCallerIdentity", fault)
+    started = time.monotonic()
+    rows = scan(aws, proxy, ScanContext(deadline=time.monotonic() + 4, timeouts=(2, 2)), max_attempts=20)
+    assert time.monotonic() - started < 60
+    assert failed(rows, "kms:ListKeys") and failed(rows, "s3:ListBuckets")
+    assert not [r for r in rows if isinstance(r, Resource)]

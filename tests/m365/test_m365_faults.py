@@ -12,7 +12,7 @@ from connectors.registry import AREAS
 from findings.engine import Params, evaluate
 from findings.packs import load_packs
 from inventory.rows import Collection
-from tests.faults import HANG, answer, emptied
+from tests.faults import HANG, answer, emptied, truncated
 from tests.m365.tenants import teams_and_files
 from tests.support import SCAN_DATE
 
@@ -25,7 +25,7 @@ GROUPS, SITES = path(r"/v1\.0/groups\?"), path(r"/v1\.0/sites/getAllSites")
 
 
 @pytest.mark.parametrize("route, call", [(GROUPS, "graph:ListGroups"), (SITES, "graph:GetAllSites")])
-@pytest.mark.parametrize("fault", [emptied, answer(200, {"@odata.context": "x"}), answer(200, b"<html>Sign in</html>")])
+@pytest.mark.parametrize("fault", [emptied, truncated, answer(200, {"@odata.context": "x"}), answer(200, b"<html>Sign in</html>")])
 def test_empty_or_foreign_answer_is_a_failed_call(scan, route, call, fault):
     s = scan(teams_and_files(), faults=[(route, fault)])
     assert call in s.failed(), f"an empty answer of {call} must not read as 'none'"
@@ -75,3 +75,26 @@ def test_forbidden_sites_make_location_and_characteristics_error(scan):
             " and control_id in ('RBC26-EEA', 'RBC22-CHARACTERISTICS') group by control_id"), {"id": s.scan_id}).all())
     assert set(statuses) == {"RBC26-EEA", "RBC22-CHARACTERISTICS"}
     assert all("error" in value and "pass" not in value for value in statuses.values()), statuses
+
+
+STORMS = {"429": answer(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, Retry_After="1"),
+          "503": answer(503, {"error": {"code": "serviceNotAvailable", "message": "try later"}}),
+          "500-html": answer(500, b"<html>Internal Server Error</html>")}
+
+
+@pytest.mark.parametrize("storm", STORMS)
+@pytest.mark.parametrize("page", ["first", "later"])
+def test_a_storm_on_the_sites_listing_is_a_failed_call_and_drops_no_fail(scan, storm, page):
+    """Every answer of getAllSites is the fault (or every page after the first, one site a page), until the deadline."""
+    sites = path(r"/v1\.0/sites/getAllSites.*skiptoken") if page == "later" else SITES
+    started = time.monotonic()
+    s = scan(teams_and_files() | {"page_size": 1}, faults=[(sites, STORMS[storm])],
+             context=ScanContext(deadline=time.monotonic() + 4, timeouts=(2, 2)))
+    assert time.monotonic() - started < 60
+    assert not s.of(M365Site), "a listing that failed on any page is discarded whole"
+    assert {c.area for c in s.of(Collection) if c.call == "graph:GetAllSites" and not c.ok} == {"m365.sharepoint", "inventory"}
+    evaluate(s.engine, [load_packs(AREAS)["jenv-aenm-2025"]], Params(scan_id=s.scan_id, scan_date=SCAN_DATE, profile="ministry"))
+    with s.engine.connect() as conn:
+        statuses = {status for (status,) in conn.execute(text(
+            "select status from finding where scan_id = :id and check_id = 'm365_sharepoint'"), {"id": s.scan_id})}
+    assert "error" in statuses and "pass" not in statuses, statuses
