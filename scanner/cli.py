@@ -60,11 +60,11 @@ def _readonly(config: Config, any_version: bool = False, query_timeout: float | 
     return engine
 
 
-def _state(status: str, database: str) -> str:
-    """How a scan that is not finished reads to a person."""
+def _state(status: str, database: str, conn=None, scan_id: int | None = None) -> str:
+    """How a scan that is not finished reads to a person (on PostgreSQL ``conn`` asks whether its process runs)."""
     if status != "running":
         return status
-    return {True: "still running", False: "interrupted (its process is gone)"}.get(scan_running(database),
+    return {True: "still running", False: "interrupted (its process is gone)"}.get(scan_running(database, conn, scan_id),
                                                                                   "running or interrupted")
 
 
@@ -79,7 +79,7 @@ def _scan_id(engine, config: Config, requested: int | None) -> int:
             if status is None:
                 raise UserError(f"scan {requested} is not in the database")
             if status not in FINISHED:
-                raise UserError(f"scan {requested} is {_state(status, database)}: its findings were not all judged; "
+                raise UserError(f"scan {requested} is {_state(status, database, conn, requested)}: its findings were not all judged; "
                                 "choose a complete or partial scan")
             return requested
         scan_id = latest_scan_id(engine, organisation)
@@ -87,7 +87,7 @@ def _scan_id(engine, config: Config, requested: int | None) -> int:
             raise UserError(f"the database holds no finished scan of {organisation} yet: run 'wolkenwacht scan' first")
         later = select(t.c.id, t.c.status).where(t.c.id > scan_id, t.c.organisation_name == organisation).order_by(t.c.id)
         for newer, status in conn.execute(later):
-            err.print(f"note: scan {newer} is {_state(status, database)}; showing scan {scan_id}, "
+            err.print(f"note: scan {newer} is {_state(status, database, conn, newer)}; showing scan {scan_id}, "
                       "the latest finished scan", highlight=False, markup=False)
     return scan_id
 

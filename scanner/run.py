@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url, select, update
+from sqlalchemy import Connection, Engine, make_url, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
@@ -25,7 +25,7 @@ from inventory import rows
 from inventory.db import Writer, checkpoint, connect, create_schema, schema_lock
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
-from scanner.lock import DatabaseBusy, lock_path, scan_lock
+from scanner.lock import DatabaseBusy, hold_scan_lock, lock_path, mark_interrupted, scan_lock
 from scanner.register import Register, load_register, register_rows, sha256
 
 log = logging.getLogger("wolkenwacht.scan")
@@ -47,14 +47,18 @@ def tool_version() -> str:
         return "unknown"
 
 
-def _start(engine: Engine, config: Config, config_path: Path, register_text: str | None) -> int:
-    with Session(engine) as session:
+def _start(holder: Connection, config: Config, config_path: Path, register_text: str | None) -> int:
+    """Record the running scan through ``holder``, the connection that stays open while it runs (on
+    PostgreSQL it holds the scan's advisory lock, taken before the row is committed)."""
+    with Session(bind=holder) as session:
         scan = Scan(started_at=datetime.now(UTC), status="running", tool_version=tool_version(),
                     organisation_name=config.organisation.name, organisation_profile=config.organisation.profile,
                     config_sha256=hashlib.sha256(config_path.read_bytes()).hexdigest(),
                     register_sha256=sha256(register_text) if register_text is not None else None,
                     register_toml=register_text)
         session.add(scan)
+        session.flush()
+        hold_scan_lock(holder, scan.id)
         session.commit()
         return scan.id
 
@@ -130,12 +134,14 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
 
 
 def _mark_interrupted(engine: Engine, database: str) -> None:
-    """Scans still ``running`` in a SQLite file whose lock we now hold: their process is gone."""
-    if lock_path(database) is None:
-        return
+    """Scans still ``running`` in a SQLite file whose lock we now hold, or on PostgreSQL whose advisory
+    lock nobody holds: their process is gone."""
     with engine.begin() as conn:
-        ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
-                           .returning(Scan.id)).scalars().all()
+        if lock_path(database) is None:
+            ids = mark_interrupted(conn)
+        else:
+            ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
+                               .returning(Scan.id)).scalars().all()
     for scan_id in ids:
         log.warning("scan %d did not finish (its process is gone): marked interrupted", scan_id)
 
@@ -179,8 +185,8 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     connectors = _connectors(config)
     engine = connect(config.database, config.scan.busy_timeout_seconds)
     try:
-        with scan_lock(config.database):
-            return _scan(engine, config, config_path, register, register_text, connectors, packs, progress)
+        with scan_lock(config.database), engine.connect() as holder:
+            return _scan(engine, holder, config, config_path, register, register_text, connectors, packs, progress)
     except OperationalError as exc:
         if "locked" not in str(exc.orig):
             raise
@@ -192,12 +198,12 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
             log.error("the database could not be checkpointed: %s", str(getattr(exc, "orig", exc)).splitlines()[0])
 
 
-def _scan(engine, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
+def _scan(engine, holder: Connection, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
     with schema_lock(engine):  # scans of other estates may start at the same moment
         log.info(create_schema(engine, TABLES))
         load_reference(engine)
     _mark_interrupted(engine, config.database)
-    scan_id = _start(engine, config, config_path, register_text)
+    scan_id = _start(holder, config, config_path, register_text)
     busy = config.scan.busy_timeout_seconds
     log.info("scan %d started: %s; database %s (writes wait up to %g s for a lock: scan.busy_timeout_seconds)",
              scan_id, ", ".join(f"{p}:{s.name}" for p, s, _ in connectors) or "no sources",
