@@ -18,7 +18,8 @@ from inventory.migrations import create_schema as create_schema  # schema creati
 
 # PostgreSQL without JIT compilation: it spent 0.3-0.6 s compiling each large INSERT ... SELECT of the
 # checks and facts, more than it saved (docs/postgresql.md, "Query plans").
-PG_OPTIONS = {"options": "-c jit=off"}
+# A server-side cursor is read to its end (reports, facts): plan for all rows, not the first tenth.
+PG_OPTIONS = {"options": "-c jit=off -c cursor_tuple_fraction=1"}
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
 
@@ -69,11 +70,11 @@ def connect_readonly(url: str, statement_timeout: float | None = None) -> Engine
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             raise FileNotFoundError(path)
-        return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+        return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true", json_deserializer=orjson.loads)
     options = f"-c default_transaction_read_only=on {PG_OPTIONS['options']}"
     if statement_timeout is not None:
         options += f" -c statement_timeout={int(statement_timeout * 1000)}"
-    return create_engine(url, connect_args={"options": options})
+    return create_engine(url, connect_args={"options": options}, json_deserializer=orjson.loads)
 
 
 QUERY_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,

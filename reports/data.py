@@ -1,7 +1,8 @@
 """Report data of one scan: the scan, its collection errors and its findings with their context.
 
 Findings are streamed from the database (``yield_per``: a server-side cursor on PostgreSQL)
-and written as they arrive, so a million findings never sit in memory at once.
+and written as they arrive, so a million findings never sit in memory at once; each control's
+title, citation and remediation are read once per report.
 """
 
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ LANGS = ("nl", "en")
 # schema_version and each finding's key. Raise it when a field changes or goes; adding one keeps it.
 REPORT_SCHEMA_VERSION = 2
 FINISHED = ("complete", "partial")  # scans whose findings were all judged
-STREAM_BATCH = 1000
+STREAM_BATCH = 5000  # findings per fetch from the database
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
@@ -29,8 +30,6 @@ _COLUMNS = {
     "message": _f.c.message, "deadline": _f.c.deadline, "provider": _f.c.provider,
     "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence, "key": _f.c.key,
     "account_name": _a.c.name,
-    "title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
-    "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation,
     "r_provider": _r.c.provider, "r_account_id": _r.c.account_id, "r_uid": _r.c.uid,
     "r_name": _r.c.name, "r_type": _r.c.type, "r_region": _r.c.region, "r_tags": _r.c.tags,
     "location_kind": _fr.c.location_kind, "countries": _fr.c.countries,
@@ -39,9 +38,12 @@ _COLUMNS = {
     "justification": _e.c.justification, "approver": _e.c.approver,
     "approved_on": _e.c.approved_on, "expires": _e.c.expires,
 }
+# A control's columns, read once per report rather than joined (and their JSON parsed) per finding.
+_CONTROL = {"title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
+            "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation}
+_NO_CONTROL = dict.fromkeys(_CONTROL)
 _FROM = (
-    _f.outerjoin(_c, and_(_c.c.scan_id == _f.c.scan_id, _c.c.pack == _f.c.pack, _c.c.control_id == _f.c.control_id))
-    .outerjoin(_r, _r.c.id == _f.c.resource_id)
+    _f.outerjoin(_r, _r.c.id == _f.c.resource_id)
     .outerjoin(_fr, _fr.c.resource_id == _f.c.resource_id)
     .outerjoin(_e, _e.c.id == _f.c.explain_id)
     .outerjoin(_a, and_(_a.c.scan_id == _f.c.scan_id, _a.c.provider == _f.c.provider, _a.c.account_id == _f.c.account_id))
@@ -85,7 +87,13 @@ def iter_findings(engine: Engine, scan_id: int, packs: list[str] | None = None, 
     if limit is not None:
         stmt = stmt.limit(limit)
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=STREAM_BATCH).execute(stmt).mappings():
+        controls = {(pack, control_id): dict(zip(_CONTROL, values, strict=True)) for pack, control_id, *values in
+                    conn.execute(select(_c.c.pack, _c.c.control_id, *_CONTROL.values()).where(_c.c.scan_id == scan_id))}
+        result = conn.execution_options(yield_per=STREAM_BATCH).execute(stmt)
+        names = tuple(result.keys())
+        for values in result:
+            row = dict(zip(names, values, strict=True))
+            row.update(controls.get((row["pack"], row["control_id"]), _NO_CONTROL))
             yield finding_dict(row, lang)
 
 

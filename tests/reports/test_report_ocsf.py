@@ -23,6 +23,7 @@ def test_one_valid_compliance_finding_per_finding(inventory):
     assert sorted(int(e["finding_info"]["uid"]) for e in found) == sorted(expected)
     for item in found:
         model = ComplianceFinding.model_validate(item)  # the schema as py-ocsf-models encodes it
+        assert model.model_dump(mode="json", exclude_none=True) == item  # nothing more, nothing less, same values
         assert model.class_uid == 2003 and model.type_uid == 200301 and model.category_uid == 2
         assert model.metadata.product.name == "Wolkenwacht" and model.metadata.uid == item["finding_info"]["uid"]
 
