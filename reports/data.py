@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, and_, case, func, select
 
 from inventory.errors import UserError
@@ -59,6 +60,11 @@ def iso(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (orjson; UTF-8 as is), dates and datetimes as ``iso`` writes them."""
+    return orjson.dumps(value, default=iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def check_lang(lang: str) -> str:

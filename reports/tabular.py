@@ -3,10 +3,8 @@
 import csv
 from typing import IO, Any
 
-import orjson
-
 from inventory.errors import UserError
-from reports.data import REPORT_SCHEMA_VERSION, iso
+from reports.data import REPORT_SCHEMA_VERSION, dumps
 
 CSV_COLUMNS = (
     "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
@@ -17,11 +15,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = (",", ";")
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
 WRITE_BATCH = 1000  # findings per write call
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON text (orjson; UTF-8 as is); dates and datetimes as ``iso`` writes them."""
-    return orjson.dumps(value, default=iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def write_json(data: dict, out: IO[str]) -> int:
