@@ -1,7 +1,7 @@
 """OCSF output: one Compliance Finding event (class 2003) per finding, as JSON lines, in the
 encoding of ``py-ocsf-models`` (field names, enum values and defaults from its models), so a SIEM or
 Security Hub takes it in. The events are plain dicts written with orjson: building and validating a
-pydantic model per finding cost 40x more than writing it; the tests validate every event with
+pydantic model per finding cost three times its serialisation; the tests validate every event with
 ``py-ocsf-models`` instead and check that its encoding gives the same event back.
 
 The event uid is the finding id for now; the stable finding key replaces it once findings carry one.

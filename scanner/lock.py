@@ -20,10 +20,10 @@ from sqlalchemy import Connection, text
 from inventory.errors import UserError
 
 SCAN_LOCK_CLASS = 0x7363616E  # the first key of a running scan's PostgreSQL advisory lock ("scan"); the second is its id
-HELD = text("""
-    select objid from pg_locks
+HELD = """
+    select cast(objid as bigint) from pg_locks
     where locktype = 'advisory' and granted and objsubid = 2 and classid = cast(:key as oid)
-      and database = (select oid from pg_database where datname = current_database())""")
+      and database = (select oid from pg_database where datname = current_database())"""  # the ids of the held scan locks
 
 
 class DatabaseBusy(Exception):
@@ -77,15 +77,14 @@ def hold_scan_lock(conn: Connection, scan_id: int) -> None:
 def mark_interrupted(conn: Connection) -> list[int]:
     """PostgreSQL: mark ``interrupted`` the running scans whose advisory lock nobody holds (their
     process is gone); returns their ids. One statement: a scan that starts meanwhile is not seen."""
-    held = HELD.text.replace("select objid", "select cast(objid as bigint)")
-    marked = conn.execute(text(f"update scan set status = 'interrupted' where status = 'running' and id not in ({held})"
+    marked = conn.execute(text(f"update scan set status = 'interrupted' where status = 'running' and id not in ({HELD})"
                                " returning id"), {"key": SCAN_LOCK_CLASS})
     return sorted(marked.scalars())
 
 
 def scans_held(conn: Connection) -> set[int]:
     """PostgreSQL: the ids of the scans whose advisory lock a live session holds (their process runs)."""
-    return {int(objid) for objid in conn.execute(HELD, {"key": SCAN_LOCK_CLASS}).scalars()}
+    return set(conn.execute(text(HELD), {"key": SCAN_LOCK_CLASS}).scalars())
 
 
 def scan_running(database: str, conn: Connection | None = None, scan_id: int | None = None) -> bool | None:
