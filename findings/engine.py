@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, text
 
 from findings.packs import Check, Control, Pack, load_checks, parameters
-from inventory.db import Writer, finding_key, set_finding_keys
+from inventory.db import Writer, analyze, finding_key, set_finding_keys
 from inventory.rows import CheckSource, Finding, MessageTemplate, PackControl
 from inventory.vocabulary import STATUSES
 from policies import ROOT
@@ -177,6 +177,7 @@ def _apply_rules(engine: Engine, params: Params) -> None:
     binds = {"scan_id": params.scan_id, "scan_date": params.scan_date.isoformat(),
              "due_soon_until": (params.scan_date + timedelta(days=params.due_soon_days)).isoformat()}
     with engine.begin() as conn:
+        analyze(conn, "finding")  # PostgreSQL: the rules read the findings just written
         for rule in RULES:
             sql = rule_sql(rule)
             conn.execute(text(dialect_sql(sql, engine.dialect.name)), {name: binds[name] for name in parameters(sql)})

@@ -13,9 +13,11 @@ the resources whose tags may hold the classification key or 'pet'.
 from sqlalchemy import JSON, Connection, Engine, Integer, func, select, text
 
 from findings import normalise
-from inventory.db import BATCH, dumps
+from inventory.db import BATCH, analyze, dumps
 from inventory.tables import FactResource
 
+# The tables a scan's collection filled in bulk, analysed before the facts are derived from them.
+INGESTED = ("resource", "account", "setting", "collection", "security_service", "register_service")
 # Every resource of the scan with its location, the register default and its first sighting. A
 # zone (eu-west-1a, europe-west4-a) that is not itself in ref_region resolves to its region: the
 # name without its last letter and a dash before it. The first sighting is looked up per resource
@@ -135,6 +137,7 @@ def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
     literal = key.replace("!", "!!").replace("%", "!%").replace("_", "!_")  # PostgreSQL's LIKE escapes with \ by default
     binds = {"scan_id": scan_id, "key_pattern": f"%{literal}%", "any_tags": not key.isascii()}  # SQLite lower() is ASCII-only
     with engine.begin() as conn:
+        analyze(conn, *INGESTED)
         conn.execute(ALL, {"scan_id": scan_id})
         freeze_reference(conn, scan_id)
     with engine.connect() as reader:
@@ -147,7 +150,9 @@ def derive_facts(engine: Engine, scan_id: int, tag_key: str) -> int:
                 _update(engine, updates)
         _update(engine, updates)
     with engine.begin() as conn:
+        analyze(conn, "fact_resource", "fact_region")
         conn.execute(COUNTRIES, {"scan_id": scan_id})
+        analyze(conn, "fact_resource_country")
         return conn.execute(select(func.count()).select_from(FactResource).where(FactResource.scan_id == scan_id)).scalar_one()
 
 

@@ -13,11 +13,15 @@ from operator import attrgetter
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Dialect, Engine, create_engine, event, insert, text
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, insert, text
 
 from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
 from inventory.rows import RAW_ADDRESS
 
+# PostgreSQL without JIT compilation: it spent 0.3-0.6 s compiling each large INSERT ... SELECT of the
+# checks and facts, more than it saved (docs/postgresql.md, "Query plans").
+# A server-side cursor is read to its end (reports, facts): plan for all rows, not the first tenth.
+PG_OPTIONS = {"options": "-c jit=off -c cursor_tuple_fraction=1"}
 BATCH = 20000  # rows per INSERT batch and transaction: fewer commits, memory stays bounded
 
 
@@ -31,7 +35,7 @@ def connect(url: str, busy_timeout: float = 5) -> Engine:
     ``busy_timeout`` seconds for another connection's write lock."""
     sqlite = url.startswith("sqlite")
     engine = create_engine(url, json_serializer=dumps, json_deserializer=orjson.loads,
-                           connect_args={"timeout": busy_timeout} if sqlite else {})
+                           connect_args={"timeout": busy_timeout} if sqlite else PG_OPTIONS)
     if sqlite:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
@@ -42,6 +46,14 @@ def connect(url: str, busy_timeout: float = 5) -> Engine:
             cur.execute("pragma wal_autocheckpoint=10000")  # pages (160 MiB): fewer, larger checkpoints
             cur.close()
     return engine
+
+
+def analyze(conn: Connection, *table_names: str) -> None:
+    """PostgreSQL: refresh the planner's statistics of tables just filled in bulk (autovacuum comes too
+    late for the next statement: without them it expects a thousand rows and loops over a hundred
+    thousand). SQLite plans well without statistics; nothing to do there."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"analyze {', '.join(table_names)}")
 
 
 def checkpoint(engine: Engine) -> None:
@@ -60,11 +72,11 @@ def connect_readonly(url: str, statement_timeout: float | None = None) -> Engine
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             raise FileNotFoundError(path)
-        return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
-    options = "-c default_transaction_read_only=on"
+        return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true", json_deserializer=orjson.loads)
+    options = f"-c default_transaction_read_only=on {PG_OPTIONS['options']}"
     if statement_timeout is not None:
         options += f" -c statement_timeout={int(statement_timeout * 1000)}"
-    return create_engine(url, connect_args={"options": options})
+    return create_engine(url, connect_args={"options": options}, json_deserializer=orjson.loads)
 
 
 QUERY_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,

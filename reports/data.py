@@ -1,13 +1,15 @@
 """Report data of one scan: the scan, its collection errors and its findings with their context.
 
 Findings are streamed from the database (``yield_per``: a server-side cursor on PostgreSQL)
-and written as they arrive, so a million findings never sit in memory at once.
+and written as they arrive, so a million findings never sit in memory at once; each control's
+title, citation and remediation are read once per report.
 """
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, and_, case, func, literal, select
 
 from inventory.errors import UserError
@@ -29,12 +31,12 @@ from policies.messages import render
 
 LANGS = ("nl", "en")
 # Version of the JSON report's layout. 1: release 0.1.0 (no schema_version field); 2: adds
-# schema_version and each finding's key (later, additive: message in the report's language with
-# message_lang, message_key and message_params; accepted_risk, transition and guidance). Raise it
+# schema_version and each finding's key; 3: message in the report's language (was English), with
+# message_lang, message_key and message_params; adds accepted_risk, transition and guidance. Raise it
 # when a field changes or goes; adding one keeps it.
-REPORT_SCHEMA_VERSION = 2
+REPORT_SCHEMA_VERSION = 3
 FINISHED = ("complete", "partial")  # scans whose findings were all judged
-STREAM_BATCH = 1000
+STREAM_BATCH = 5000  # findings per fetch from the database
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
@@ -61,8 +63,6 @@ _COLUMNS = {
     "message": _f.c.message, "deadline": _f.c.deadline, "provider": _f.c.provider,
     "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence, "key": _f.c.key,
     "account_name": _a.c.name,
-    "title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
-    "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation,
     "r_provider": _r.c.provider, "r_account_id": _r.c.account_id, "r_uid": _r.c.uid,
     "r_name": _r.c.name, "r_type": _r.c.type, "r_region": _r.c.region, "r_tags": _r.c.tags,
     "location_kind": _fr.c.location_kind, "countries": _fr.c.countries,
@@ -70,14 +70,17 @@ _COLUMNS = {
     "e_account_id": _e.c.account_id, "e_resource_uid": _e.c.resource_uid,
     "justification": _e.c.justification, "approver": _e.c.approver,
     "approved_on": _e.c.approved_on, "expires": _e.c.expires,
-    **MESSAGE_COLUMNS, "guidance": _c.c.manual,
+    **MESSAGE_COLUMNS,
     "risk_id": _k.c.id, "risk_justification": _k.c.justification, "risk_approver": _k.c.approver,
     "risk_approved_on": _k.c.approved_on, "risk_expires": _k.c.expires,
     "transition_outcome": _t.c.outcome, "due_soon": _t.c.due_soon,
 }
+# A control's columns, read once per report rather than joined (and their JSON parsed) per finding.
+_CONTROL = {"title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
+            "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation, "guidance": _c.c.manual}
+_NO_CONTROL = dict.fromkeys(_CONTROL)
 _FROM = (
-    with_messages(_f).outerjoin(_c, and_(_c.c.scan_id == _f.c.scan_id, _c.c.pack == _f.c.pack, _c.c.control_id == _f.c.control_id))
-    .outerjoin(_r, _r.c.id == _f.c.resource_id)
+    with_messages(_f).outerjoin(_r, _r.c.id == _f.c.resource_id)
     .outerjoin(_fr, _fr.c.resource_id == _f.c.resource_id)
     .outerjoin(_e, _e.c.id == _f.c.explain_id)
     .outerjoin(_a, and_(_a.c.scan_id == _f.c.scan_id, _a.c.provider == _f.c.provider, _a.c.account_id == _f.c.account_id))
@@ -95,6 +98,11 @@ def iso(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (orjson; UTF-8 as is), dates and datetimes as ``iso`` writes them."""
+    return orjson.dumps(value, default=iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def check_lang(lang: str) -> str:
@@ -123,7 +131,13 @@ def iter_findings(engine: Engine, scan_id: int, packs: list[str] | None = None, 
     if limit is not None:
         stmt = stmt.limit(limit)
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=STREAM_BATCH).execute(stmt).mappings():
+        controls = {(pack, control_id): dict(zip(_CONTROL, values, strict=True)) for pack, control_id, *values in
+                    conn.execute(select(_c.c.pack, _c.c.control_id, *_CONTROL.values()).where(_c.c.scan_id == scan_id))}
+        result = conn.execution_options(yield_per=STREAM_BATCH).execute(stmt)
+        names = tuple(result.keys())
+        for values in result:
+            row = dict(zip(names, values, strict=True))
+            row.update(controls.get((row["pack"], row["control_id"]), _NO_CONTROL))
             yield finding_dict(row, lang)
 
 

@@ -9,7 +9,6 @@ missed escape could not run a script or load an image.
 
 import base64
 import hashlib
-import json
 import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 
 from inventory.vocabulary import STATUSES
-from reports.data import check_lang, collection_errors, iso, iter_findings, scan_dict
+from reports.data import check_lang, collection_errors, dumps, iter_findings, scan_dict
 from reports.diff import changes_since_previous
 from reports.scorecard import control_info, pass_counts, scorecard
 from reports.text import inert
@@ -71,7 +70,7 @@ def csp_hash(text: str) -> str:
 
 def script_json(value: Any) -> Markup:
     """JSON safe inside a ``<script type="application/json">`` block: no ``<``, ``>`` or ``&`` in the text."""
-    text = inert(json.dumps(value, ensure_ascii=False, default=iso, separators=(",", ":")))
+    text = inert(dumps(value))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

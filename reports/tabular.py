@@ -1,11 +1,10 @@
 """The JSON and CSV writers: findings are written as they stream from the database."""
 
 import csv
-import json
 from typing import IO, Any
 
 from inventory.errors import UserError
-from reports.data import REPORT_SCHEMA_VERSION, iso
+from reports.data import REPORT_SCHEMA_VERSION, dumps
 
 CSV_COLUMNS = (
     "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
@@ -15,21 +14,21 @@ CSV_COLUMNS = (
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = (",", ";")
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=iso)
+WRITE_BATCH = 1000  # findings per write call
 
 
 def write_json(data: dict, out: IO[str]) -> int:
-    """Write the report as JSON, one finding at a time; returns the number of findings."""
+    """Write the report as JSON, one finding per line as they stream, in batches; returns the number of findings."""
     out.write(f'{{"schema_version": {REPORT_SCHEMA_VERSION},\n"scan": ' + dumps(data["scan"]))
     out.write(',\n"collection_errors": ' + dumps(data["collection_errors"]))
     out.write(',\n"findings": [')
-    count = 0
+    count, lines = 0, []
     for count, finding in enumerate(data["findings"], 1):
-        out.write(("," if count > 1 else "") + "\n" + dumps(finding))
-    out.write("\n]}\n")
+        lines.append(("," if count > 1 else "") + "\n" + dumps(finding))
+        if len(lines) == WRITE_BATCH:
+            out.write("".join(lines))
+            lines.clear()
+    out.write("".join(lines) + "\n]}\n")
     return count
 
 
@@ -43,8 +42,7 @@ def csv_cell(value: Any) -> Any:
 def csv_row(scan_id: int, finding: dict) -> list:
     res, acct = finding["resource"] or {}, finding["account"] or {}
     cite, explained = finding["citation"] or {}, finding["explained_by"] or {}
-    evidence = None if finding["evidence"] is None else json.dumps(
-        finding["evidence"], ensure_ascii=False, separators=(",", ":"), default=iso)
+    evidence = None if finding["evidence"] is None else dumps(finding["evidence"])
     values = (
         scan_id, finding["pack"], finding["control_id"], finding["status"], finding["severity"],
         finding["title"], finding["message"], finding["deadline"], res.get("provider") or acct.get("provider"),
@@ -68,8 +66,12 @@ def write_csv(data: dict, out: IO[str], separator: str = ",") -> int:
     out.write(BOM)
     writer = csv.writer(out, delimiter=check_separator(separator))
     writer.writerow(CSV_COLUMNS)
-    count = 0
+    count, rows, scan_id = 0, [], data["scan"]["id"]
     for finding in data["findings"]:
-        writer.writerow(csv_row(data["scan"]["id"], finding))
-        count += 1
-    return count
+        rows.append(csv_row(scan_id, finding))
+        if len(rows) == WRITE_BATCH:
+            writer.writerows(rows)
+            count += len(rows)
+            rows.clear()
+    writer.writerows(rows)
+    return count + len(rows)

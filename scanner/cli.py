@@ -61,11 +61,11 @@ def _readonly(config: Config, any_version: bool = False, query_timeout: float | 
     return engine
 
 
-def _state(status: str, database: str) -> str:
-    """How a scan that is not finished reads to a person."""
+def _state(status: str, database: str, conn=None, scan_id: int | None = None) -> str:
+    """How a scan that is not finished reads to a person (on PostgreSQL ``conn`` asks whether its process runs)."""
     if status != "running":
         return status
-    running = scan_running(database)
+    running = scan_running(database, conn, scan_id)
     return say("cli.state_unknown") if running is None else say("cli.state_running") if running else say("cli.state_gone")
 
 
@@ -80,14 +80,14 @@ def _scan_id(engine, config: Config, requested: int | None) -> int:
             if status is None:
                 raise UserError("cli.scan_missing", scan=requested)
             if status not in FINISHED:
-                raise UserError("cli.scan_unfinished", scan=requested, state=_state(status, database))
+                raise UserError("cli.scan_unfinished", scan=requested, state=_state(status, database, conn, requested))
             return requested
         scan_id = latest_scan_id(engine, organisation)
         if scan_id is None:
             raise UserError("cli.no_finished_scan", organisation=organisation)
         later = select(t.c.id, t.c.status).where(t.c.id > scan_id, t.c.organisation_name == organisation).order_by(t.c.id)
         for newer, status in conn.execute(later):
-            err.print(say("note", message=say("cli.newer_unfinished", newer=newer, state=_state(status, database),
+            err.print(say("note", message=say("cli.newer_unfinished", newer=newer, state=_state(status, database, conn, newer),
                                                  scan=scan_id)), highlight=False, markup=False)
     return scan_id
 

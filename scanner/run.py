@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url, select, update
+from sqlalchemy import Connection, Engine, make_url, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
@@ -26,7 +26,7 @@ from inventory.db import Writer, checkpoint, connect, create_schema, schema_lock
 from inventory.messages import say
 from inventory.tables import Collection, Scan
 from scanner.config import PACKS, Config
-from scanner.lock import DatabaseBusy, lock_path, scan_lock
+from scanner.lock import DatabaseBusy, hold_scan_lock, lock_path, mark_interrupted, scan_lock
 from scanner.register import Register, load_register, register_rows, sha256
 
 log = logging.getLogger("wolkenwacht.scan")
@@ -48,14 +48,18 @@ def tool_version() -> str:
         return "unknown"
 
 
-def _start(engine: Engine, config: Config, config_path: Path, register_text: str | None) -> int:
-    with Session(engine) as session:
+def _start(holder: Connection, config: Config, config_path: Path, register_text: str | None) -> int:
+    """Record the running scan through ``holder``, the connection that stays open while it runs (on
+    PostgreSQL it holds the scan's advisory lock, taken before the row is committed)."""
+    with Session(bind=holder) as session:
         scan = Scan(started_at=datetime.now(UTC), status="running", tool_version=tool_version(),
                     organisation_name=config.organisation.name, organisation_profile=config.organisation.profile,
                     config_sha256=hashlib.sha256(config_path.read_bytes()).hexdigest(),
                     register_sha256=sha256(register_text) if register_text is not None else None,
                     register_toml=register_text)
         session.add(scan)
+        session.flush()
+        hold_scan_lock(holder, scan.id)
         session.commit()
         return scan.id
 
@@ -131,12 +135,14 @@ def _collect(connectors: list[tuple[str, object, Connector]], writer: Writer, pr
 
 
 def _mark_interrupted(engine: Engine, database: str) -> None:
-    """Scans still ``running`` in a SQLite file whose lock we now hold: their process is gone."""
-    if lock_path(database) is None:
-        return
+    """Scans still ``running`` in a SQLite file whose lock we now hold, or on PostgreSQL whose advisory
+    lock nobody holds: their process is gone."""
     with engine.begin() as conn:
-        ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
-                           .returning(Scan.id)).scalars().all()
+        if lock_path(database) is None:
+            ids = mark_interrupted(conn)
+        else:
+            ids = conn.execute(update(Scan).where(Scan.status == "running").values(status="interrupted")
+                               .returning(Scan.id)).scalars().all()
     for scan_id in ids:
         log.warning(say("scan.gone", scan=scan_id))
 
@@ -178,8 +184,8 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
     connectors = _connectors(config)
     engine = connect(config.database, config.scan.busy_timeout_seconds)
     try:
-        with scan_lock(config.database):
-            return _scan(engine, config, config_path, register, register_text, connectors, packs, progress)
+        with scan_lock(config.database), engine.connect() as holder:
+            return _scan(engine, holder, config, config_path, register, register_text, connectors, packs, progress)
     except OperationalError as exc:
         if "locked" not in str(exc.orig):
             raise
@@ -191,12 +197,12 @@ def run_scan(config: Config, config_path: Path, progress: Progress = lambda labe
             log.error(say("scan.no_checkpoint", reason=str(getattr(exc, "orig", exc)).splitlines()[0]))
 
 
-def _scan(engine, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
+def _scan(engine, holder: Connection, config: Config, config_path: Path, register, register_text, connectors, packs, progress) -> ScanResult:
     with schema_lock(engine):  # scans of other estates may start at the same moment
         log.info(create_schema(engine, TABLES))
         load_reference(engine)
     _mark_interrupted(engine, config.database)
-    scan_id = _start(engine, config, config_path, register_text)
+    scan_id = _start(holder, config, config_path, register_text)
     busy = config.scan.busy_timeout_seconds
     log.info(say("scan.started", scan=scan_id, sources=", ".join(f"{p}:{s.name}" for p, s, _ in connectors) or say("scan.no_sources"),
                  database=make_url(config.database).render_as_string(hide_password=True), busy=f"{busy:g}"))

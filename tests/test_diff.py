@@ -156,7 +156,7 @@ def test_json_and_csv_reports_carry_the_key_and_the_schema_version(scans, tmp_pa
     chosen = ["--config", str(config), "--scan", str(second)]
     result = CliRunner().invoke(main, ["report", *chosen, "--format", "json", "--output", "-"])
     report = json.loads(result.output)
-    assert report["schema_version"] == REPORT_SCHEMA_VERSION == 2 and report["scan"]["id"] == second
+    assert report["schema_version"] == REPORT_SCHEMA_VERSION == 3 and report["scan"]["id"] == second
     for finding in report["findings"]:
         subject = finding["resource"] or finding["account"] or {"provider": "", "account_id": ""}
         uid = finding["resource"]["uid"] if finding["resource"] else ""

@@ -24,6 +24,7 @@ def test_one_valid_compliance_finding_per_finding(inventory):
     assert sorted(e["unmapped"]["finding_id"] for e in found) == sorted(expected)
     for item in found:
         model = ComplianceFinding.model_validate(item)  # the schema as py-ocsf-models encodes it
+        assert model.model_dump(mode="json", exclude_none=True) == item  # nothing more, nothing less, same values
         assert model.class_uid == 2003 and model.type_uid == 200301 and model.category_uid == 2
         assert model.metadata.product.name == "Wolkenwacht"
         assert model.metadata.uid == f"{inventory.scan.id}/{item['unmapped']['finding_id']}"
