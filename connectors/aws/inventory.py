@@ -2,11 +2,11 @@
 
 Area ``inventory``. A failed list call yields a failed Collection row and no resources of that
 type; a failed detail call leaves the field it would have filled unobserved (None) and yields a
-failed Collection row per (call, error code) with the number of items it failed for.
+failed Collection row per item, naming its resource (``subject``), so that resource's findings of the checks
+that need this area become ``error`` (rule error_subject): a bucket whose tags were not read is not untagged.
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -49,7 +49,7 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str, c
     listing.items = [{spec.item_key: item} if spec.item_key else item for item in outcome.value
                      if not spec.owner or item.get(spec.owner) == scope.account_id]  # moto ignores OwnerIds=self
     for detail in spec.details:
-        done, failures, examples = 0, Counter(), {}
+        done, failed = 0, []
         expect = detail.expect + ((detail.result.split(".")[0],) if detail.result else ())
         answers = context.each(lambda item, d=detail, e=expect: clients.call(d.call, scope, expect=e, **d.params(item)),
                                listing.items, detail.call.service, (scope.account_id, scope.region))
@@ -59,9 +59,9 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str, c
                 if code in detail.absent:
                     item[detail.into] = {}
                     done += 1
-                else:
-                    failures[code] += 1
-                    examples.setdefault(code, describe_error(answer)[:500])
+                else:  # recorded for its resource: that resource's findings of checks needing the area are 'error'
+                    failed.append(detail.call.record(ok=False, error=describe_error(answer)[:500],
+                                                     subject=spec.uid(item, scope), **where(estate, scope)))
                 continue
             value = jmespath.search(detail.result, answer) if detail.result else answer
             if detail.into:
@@ -71,9 +71,7 @@ def list_spec(spec: ResourceSpec, scope: Scope, clients: Clients, estate: str, c
             done += 1
         if done:
             listing.records.append(detail.call.record(ok=True, item_count=done, **where(estate, scope)))
-        listing.records += [detail.call.record(ok=False, error=f"{count} of {len(listing.items)} failed: {examples[code]}",
-                                               **where(estate, scope))
-                            for code, count in failures.items()]
+        listing.records += failed
     return listing
 
 

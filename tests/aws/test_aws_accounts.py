@@ -103,7 +103,7 @@ def test_access_denied_on_one_service_leaves_the_others(aws, monkeypatch):
         ("sqs:ListQueues", region, "sqs:ListQueues", "inventory") for region in ("eu-west-1", "us-east-1")
     } | {("dynamodb:DescribeTable", "eu-west-1", "dynamodb:DescribeTable", "inventory")}
     detail = aws.one(rows, Collection, call="dynamodb:DescribeTable", ok=False)
-    assert detail.error.startswith("1 of 1 failed: AccessDenied")
+    assert detail.error.startswith("AccessDenied") and detail.subject.endswith(":table/half-seen")
     assert {r.name: r.encrypted for r in rows if isinstance(r, Resource)} == {"visible": False, "half-seen": None}
 
 

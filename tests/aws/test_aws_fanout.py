@@ -5,11 +5,13 @@ from dataclasses import asdict
 
 import pytest
 from aws_support import Aws
+from sqlalchemy import text
 
 from connectors.base import ScanContext
 from inventory.rows import Collection, Resource
 from tests.faults import FaultProxy, answer
 from tests.inflight import InFlight
+from tests.support import judge, new_inventory, store
 
 PER_BUCKET = re.compile(r"^/[^/?]+/?\?(encryption|tagging|location)")
 
@@ -52,10 +54,29 @@ def test_per_bucket_calls_run_in_parallel_up_to_the_limit_with_the_sequential_ro
     sequential, one_by_one = scan_s3(aws, limit=1, delay=0)
     assert one_by_one.most == 1
     assert [asdict(r) for r in parallel] == [asdict(r) for r in sequential], "the same rows in the same order"
-    [failed] = [r for r in parallel if isinstance(r, Collection) and not r.ok]
-    assert (failed.call, failed.error) == ("s3:GetBucketTagging", "2 of 24 failed: AccessDenied: no tags for you")
+    failed = [(r.call, r.error, r.subject) for r in parallel if isinstance(r, Collection) and not r.ok]
+    assert failed == [("s3:GetBucketTagging", "AccessDenied: no tags for you", f"arn:aws:s3:::b-{i}") for i in ("07", "17")]
     tagged = {r.name: r.tags for r in parallel if isinstance(r, Resource)}
     assert tagged["b-08"] == {"n": "8"} and tagged["b-07"] == {} and len(tagged) == 24
+
+
+def test_a_bucket_whose_tags_were_not_read_is_not_judged_untagged(aws, tmp_path):
+    """b-07's and b-17's GetBucketTagging is denied: their findings of checks that need the inventory are 'error'
+    (rule error_subject), the other buckets keep their verdicts, and no classification control passes the account."""
+    buckets(aws, 24)
+    rows, _ = scan_s3(aws, limit=4, delay=0)
+    engine, scan_id = new_inventory(tmp_path)
+    store(engine, scan_id, rows)
+    judge(engine, scan_id)
+    with engine.connect() as conn:
+        found = dict(conn.execute(text(
+            "select r.name, f.status from finding f join resource r on r.id = f.resource_id"
+            " where f.scan_id = :s and f.check_id = 'location_eea'"), {"s": scan_id}).all())
+        account_level = set(conn.execute(text(
+            "select status from finding where scan_id = :s and check_id = 'classification_forbidden'"
+            " and resource_id is null"), {"s": scan_id}).scalars())
+    assert found["b-07"] == found["b-17"] == "error" and found["b-08"] == "fail"
+    assert "error" in account_level and "pass" not in account_level
 
 
 @pytest.mark.parametrize("limit", [2, 6])
