@@ -10,6 +10,7 @@ Links to the upstream in answers (absolute ``nextLink`` URLs, ``Location``) are 
 
 import http.client
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -96,6 +97,13 @@ class First:
     def gaps(self) -> list[float]:
         """Seconds between consecutive requests."""
         return [b - a for a, b in pairwise(self.at)]
+
+
+def refused_url() -> str:
+    """An http URL on loopback where nothing listens: a connection to it is refused."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 def HANG(request: Request, upstream: Upstream) -> None:

@@ -9,7 +9,7 @@ from connectors.azure.collect import AzureConnector
 from connectors.azure.config import AzureConfig
 from connectors.base import ScanContext
 from inventory.rows import Collection, Resource
-from tests.faults import HANG, FaultProxy, answer, emptied, truncated, without
+from tests.faults import HANG, FaultProxy, answer, emptied, refused_url, truncated, without
 
 
 def scan(monkeypatch, faults, context: ScanContext | None = None, **changes) -> list:
@@ -90,3 +90,14 @@ def test_a_storm_on_the_resource_list_ends_at_the_deadline_as_a_failed_call(monk
     assert "resources:ListResources" in {r.call for r in failed(rows)}
     assert not [r for r in rows if isinstance(r, Collection) and r.call == "resources:ListResources" and r.ok
                 and r.item_count], "a listing with a failed page is never read (an empty subscription has one page)"
+
+
+def test_a_refused_connection_is_a_failed_call(monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, "fake-bearer-token")
+    cfg = AzureConfig(name="bz-azure", tenant_id=golden()["tenant_id"], credential="token", token_env=TOKEN_ENV,
+                      arm_endpoint=refused_url())
+    started = time.monotonic()
+    rows = list(AzureConnector(cfg, ScanContext(deadline=time.monotonic() + 20, timeouts=(2, 2))).collect())
+    calls = [r for r in rows if isinstance(r, Collection)]
+    assert calls and not any(c.ok for c in calls) and not any(isinstance(r, Resource) for r in rows)
+    assert time.monotonic() - started < 30

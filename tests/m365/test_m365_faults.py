@@ -7,13 +7,16 @@ import pytest
 from sqlalchemy import text
 
 from connectors.base import ScanContext
+from connectors.m365.collect import M365Connector
+from connectors.m365.config import M365Config
 from connectors.m365.rows import M365Site
 from connectors.registry import AREAS
 from findings.engine import Params, evaluate
 from findings.packs import load_packs
-from inventory.rows import Collection
-from tests.faults import HANG, answer, emptied, truncated
-from tests.m365.tenants import teams_and_files
+from inventory.rows import Collection, Resource
+from tests.faults import HANG, answer, emptied, refused_url, truncated
+from tests.m365.conftest import TOKEN_ENV
+from tests.m365.tenants import TENANT, teams_and_files
 from tests.support import SCAN_DATE
 
 
@@ -98,3 +101,15 @@ def test_a_storm_on_the_sites_listing_is_a_failed_call_and_drops_no_fail(scan, s
         statuses = {status for (status,) in conn.execute(text(
             "select status from finding where scan_id = :id and check_id = 'm365_sharepoint'"), {"id": s.scan_id})}
     assert "error" in statuses and "pass" not in statuses, statuses
+
+
+def test_a_refused_connection_is_a_failed_call(monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    closed = refused_url()
+    cfg = M365Config(name="jenv", tenant_id=TENANT, credential="token", token_env=TOKEN_ENV,
+                     graph_endpoint=closed, exchange_endpoint=closed)
+    started = time.monotonic()
+    rows = list(M365Connector(cfg, ScanContext(deadline=time.monotonic() + 20, timeouts=(2, 2)), max_retry_wait=0.2).collect())
+    calls = [r for r in rows if isinstance(r, Collection)]
+    assert calls and not any(c.ok for c in calls) and not any(isinstance(r, Resource) for r in rows)
+    assert time.monotonic() - started < 30
