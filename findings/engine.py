@@ -118,7 +118,7 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
     templates, wanted, english = _english(check.id, columns)
     status = "coalesce(q.status, 'null')"  # a null status is refused below, like any other outside the contract
     severity = "coalesce(q.severity, :severity)" if "severity" in columns else ":severity"
-    guidance = control.manual if control.manual and not check.providers else None  # organisation-level: attestation
+    guidance = control.manual_en if control.manual_en and not check.providers else None  # organisation-level: attestation
     message = f"case when q.status = 'manual' then {english} || ' ' || :guidance else {english} end" if guidance \
         else english
     dialect = conn.dialect.name
@@ -146,7 +146,8 @@ def write_metadata(writer: Writer, packs: Iterable[Pack], checks: dict[str, Chec
                                    title_en=control.title_en, severity=control.severity, document=pack.pack.document,
                                    section=control.section, quote=control.quote, checks=";".join(control.checks),
                                    classifications=";".join(control.classifications) or None,
-                                   evaluates=control.evaluates, evidence=control.evidence, manual=control.manual,
+                                   evaluates=control.evaluates, evidence=control.evidence, manual=control.manual_en,
+                                   manual_nl=control.manual_nl,
                                    transition=bool(transition and control.transition),
                                    transition_basis=control.transition_basis,
                                    existing_before=transition.existing_before if transition else None,
@@ -215,7 +216,7 @@ def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int
             if not control.checks:
                 writer.add(Finding(pack=pack.id, control_id=control.id, status="manual", check_status="manual",
                                    severity=control.severity, message_key=NO_CHECK_KEY,
-                                   message=f"{templates_of('rules')[NO_CHECK_KEY]['en']} {control.manual}"))
+                                   message=f"{templates_of('rules')[NO_CHECK_KEY]['en']} {control.manual_en}"))
     writer.flush()
     _apply_rules(engine, params)
     set_finding_keys(engine, params.scan_id)

@@ -91,7 +91,8 @@ class Control(Frozen):
     evaluates: str
     evidence: str
     checks: tuple[str, ...] = ()
-    manual: str | None = Field(default=None, description="how a person verifies it, for controls no API shows")
+    manual_nl: str | None = Field(default=None, min_length=10, description="how a person verifies it, in Dutch")
+    manual_en: str | None = Field(default=None, min_length=10, description="how a person verifies it, in English")
     classifications: tuple[Classification, ...] = Field(
         default=(), description="classifications this control does not allow in public cloud")
     transition: bool = True
@@ -103,7 +104,9 @@ class Control(Frozen):
 
     @model_validator(mode="after")
     def _checks_or_manual(self):
-        if not self.checks and not self.manual:
+        if (self.manual_nl is None) != (self.manual_en is None):
+            raise Invalid("packs.manual_both", control=self.id)
+        if not self.checks and not self.manual_en:
             raise Invalid("packs.needs_checks", control=self.id)
         return self
 

@@ -77,7 +77,8 @@ _COLUMNS = {
 }
 # A control's columns, read once per report rather than joined (and their JSON parsed) per finding.
 _CONTROL = {"title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
-            "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation, "guidance": _c.c.manual}
+            "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation, "guidance_en": _c.c.manual,
+            "guidance_nl": _c.c.manual_nl}
 _NO_CONTROL = dict.fromkeys(_CONTROL)
 _FROM = (
     with_messages(_f).outerjoin(_r, _r.c.id == _f.c.resource_id)
@@ -163,8 +164,17 @@ def finding_dict(row, lang: str) -> dict:
             "approved_on": iso(row["risk_approved_on"]), "expires": iso(row["risk_expires"])},
         "transition": None if row["transition_outcome"] is None else {
             "outcome": row["transition_outcome"], "due_soon": bool(row["due_soon"])},
-        "guidance": row["guidance"] if row["status"] == "manual" else None,
+        **dict(zip(("guidance", "guidance_lang"), guidance(row["guidance_nl"], row["guidance_en"], lang)
+                   if row["status"] == "manual" else (None, None), strict=True)),
     }
+
+
+def guidance(dutch: str | None, english: str | None, lang: str) -> tuple[str | None, str | None]:
+    """A control's manual guidance and its language: ``lang``'s text, else (scans before Dutch guidance) the English."""
+    text = dutch if lang == "nl" else english
+    if text:
+        return text, lang
+    return (english, "en") if english else (None, None)
 
 
 def message(row, lang: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from inventory.tables import Account, FactResourceCountry, Finding, PackControl
 from inventory.vocabulary import SEVERITIES
-from reports.data import finding_filter, remediation
+from reports.data import finding_filter, guidance, remediation
 
 WORST_FIRST = ("fail", "error", "transition", "manual", "explained", "pass", "not_applicable")
 NOT_PASSING = ("fail", "error", "transition", "manual", "explained")
@@ -144,8 +144,10 @@ def pass_counts(engine: Engine, scan_id: int, packs: list[str] | None, lang: str
 def control_info(engine: Engine, scan_id: int, lang: str) -> dict[str, dict]:
     """Per ``pack|control_id``: title, citation, remediation and manual guidance, sent once per control rather than per finding."""
     title = _c.c.title_en if lang == "en" else _c.c.title_nl
-    stmt = (select(_c.c.pack, _c.c.control_id, title, _c.c.document, _c.c.section, _c.c.quote, _c.c.remediation, _c.c.manual)
+    stmt = (select(_c.c.pack, _c.c.control_id, title, _c.c.document, _c.c.section, _c.c.quote, _c.c.remediation, _c.c.manual_nl,
+                   _c.c.manual)
             .where(_c.c.scan_id == scan_id))
     with engine.connect() as conn:
         return {f"{p}|{cid}": {"title": t, "document": doc, "section": sec, "quote": q, "remediation": remediation(fix, lang),
-                               "guidance": guidance} for p, cid, t, doc, sec, q, fix, guidance in conn.execute(stmt)}
+                               **dict(zip(("guidance", "guidance_lang"), guidance(nl, en, lang), strict=True))}
+                for p, cid, t, doc, sec, q, fix, nl, en in conn.execute(stmt)}

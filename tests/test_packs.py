@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from connectors.registry import AREAS
 from findings.packs import Pack, check_areas, load_checks, load_packs
@@ -159,3 +160,18 @@ def test_a_misspelt_area_is_refused():
 def test_an_area_no_connector_declares_is_refused_when_the_packs_load():
     with pytest.raises(UserError, match=r"\.toml: requires: unknown area 'm365.settings'"):
         load_packs(AREAS - {"m365.settings"})
+
+
+@pytest.mark.parametrize("pack, control", CONTROLS, ids=[c.id for _, c in CONTROLS])
+def test_manual_guidance_is_in_dutch_and_english(pack, control):
+    if control.manual_en is None and control.manual_nl is None:
+        assert control.checks
+        return
+    assert control.manual_nl and control.manual_en and control.manual_nl != control.manual_en
+
+
+def test_guidance_in_one_language_only_is_refused():
+    control = PACKS["rijksbreed-2022"].model_dump()["control"][0]
+    assert control["manual_nl"] and control["manual_en"]
+    with pytest.raises(ValidationError, match=r"RBC22-POLICY: .*\(manual_nl (en|and) manual_en\)"):
+        Pack.model_validate({**PACKS["rijksbreed-2022"].model_dump(), "control": [{**control, "manual_en": None}]})
