@@ -32,7 +32,7 @@ from policies.messages import render
 LANGS = ("nl", "en")
 # Version of the JSON report's layout. 1: release 0.1.0 (no schema_version field); 2: adds
 # schema_version and each finding's key; 3: message in the report's language (was English), with
-# message_lang, message_key and message_params; adds accepted_risk, transition and guidance. Raise it
+# message_lang, message_key and message_params; adds accepted_risk, transition, guidance and guidance_lang. Raise it
 # when a field changes or goes; adding one keeps it.
 REPORT_SCHEMA_VERSION = 3
 FINISHED = ("complete", "partial")  # scans whose findings were all judged
