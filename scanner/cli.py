@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select, text
+from sqlalchemy import and_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.registry import AREAS, MANIFESTS, PROVIDERS, TABLES
@@ -31,9 +31,9 @@ from inventory.errors import UserError
 from inventory.messages import LANGUAGES, language, say, set_language
 from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.retention import prune, scans_to_prune
-from inventory.tables import CheckSource, Finding, PackControl, Scan
+from inventory.tables import CheckSource, Finding, PackControl, Resource, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
-from reports.data import FINISHED, latest_scan_id
+from reports.data import FINISHED, MESSAGE_COLUMNS, latest_scan_id, message, with_messages
 from reports.diff import diff_scans, diff_text, scan_pair
 from reports.tabular import SEPARATORS, csv_cell
 from reports.write import FORMATS, check_target, write_report
@@ -240,13 +240,16 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
     config = load_config(config_path)
     engine = _readonly(config)
     scan_id = _scan_id(engine, config, scan_id)
-    sql = ("select f.pack, f.control_id, c.title_nl, c.title_en, f.status, f.severity, f.provider, f.account_id,"
-           " r.uid, f.message from finding f left join resource r on r.id = f.resource_id"
-           " left join pack_control c on c.scan_id = f.scan_id and c.pack = f.pack and c.control_id = f.control_id"
-           " where f.scan_id = :scan_id order by f.pack, f.control_id, f.id")
+    f, c, r = Finding.__table__, PackControl.__table__, Resource.__table__
+    stmt = (select(f.c.pack, f.c.control_id, c.c.title_nl, c.c.title_en, f.c.severity, f.c.provider, f.c.account_id,
+                   r.c.uid, *(column.label(name) for name, column in MESSAGE_COLUMNS.items()))
+            .select_from(with_messages(f).outerjoin(r, r.c.id == f.c.resource_id)
+                         .outerjoin(c, and_(c.c.scan_id == f.c.scan_id, c.c.pack == f.c.pack, c.c.control_id == f.c.control_id)))
+            .where(f.c.scan_id == scan_id).order_by(f.c.pack, f.c.control_id, f.c.id))
     table = Table("pack", "control", "status", "severity", "account", "resource", "message", show_lines=False)
     with engine.connect() as conn:
-        for row in conn.execute(text(sql), {"scan_id": scan_id}):
+        for row in conn.execute(stmt):
+            said = message(row._mapping, lang)
             if (statuses and row.status not in statuses) or (packs and row.pack not in packs):
                 continue
             if severity and SEVERITIES.index(row.severity) > SEVERITIES.index(severity):
@@ -256,10 +259,10 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
                                        "title": row.title_nl if lang == "nl" else row.title_en,
                                        "severity": row.severity, "provider": row.provider,
                                        "account_id": row.account_id, "resource_uid": row.uid,
-                                       "message": row.message}, ensure_ascii=False))
+                                       "message": said}, ensure_ascii=False))
             else:
                 table.add_row(row.pack, row.control_id, row.status, row.severity,
-                              f"{row.provider or ''} {row.account_id or ''}".strip(), row.uid or "", row.message)
+                              f"{row.provider or ''} {row.account_id or ''}".strip(), row.uid or "", said)
     if not as_json:
         out.print(table, markup=False, highlight=False)
 

@@ -165,3 +165,10 @@ def test_the_demo_database_file_alone_is_complete(demo, tmp_path):
         copied = conn.execute("select count(*) from finding").fetchone()[0]
     result = cli("query", "--config", str(demo / "config.toml"), "--format", "csv", "select count(*) from finding")
     assert copied > 100 and copied == int(result.stdout.split()[1])
+
+
+@pytest.mark.parametrize("lang, start", [("nl", "Opgeslagen in "), ("en", "Stored in ")])
+def test_findings_speaks_the_asked_language(demo, lang, start):
+    rows = findings_of(demo, "--lang", lang)
+    [eea] = [r for r in rows if r["control_id"] == "RBC26-EEA" and ":::minbiwa-analytics-us" in (r["resource_uid"] or "")]
+    assert eea["message"].startswith(start), eea["message"]
