@@ -7,38 +7,28 @@
 -- and the route's conditions (pack_control.explain_requires) are recorded: condition 10 the art. 46
 -- transfer mechanism (9c) and the date the explain was sent to CIO Rijk (not after the scan date);
 -- condition 11 the dates CIO Rijk's advice was requested and given, both on or before the approval.
-update finding set status = 'explained',
-  explain_id = (select min(e.id) from register_explain e
-    join pack_control pc on pc.scan_id = e.scan_id and pc.control_id = e.control_id
-    where e.scan_id = finding.scan_id and e.control_id = finding.control_id and pc.pack = finding.pack
-      and pc.explain_route is not null
-      and (e.provider is null or e.provider = finding.provider)
-      and (e.account_id is null or e.account_id = finding.account_id)
-      and (e.resource_uid is null or e.resource_uid = (select r.uid from resource r where r.id = finding.resource_id))
-      and e.approved_on <= :scan_date and e.expires > :scan_date
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;transfer_mechanism;%'
-           or e.transfer_mechanism is not null)
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;sent_to_cio_rijk;%'
-           or e.sent_to_cio_rijk <= :scan_date)
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advice_requested;%'
-           or e.advice_requested <= e.approved_on)
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advised_on;%'
-           or (e.advised_on <= e.approved_on and e.advised_on >= coalesce(e.advice_requested, e.advised_on))))
-where scan_id = :scan_id and status in ('fail', 'transition')
-  and control_id in (select e.control_id from register_explain e where e.scan_id = :scan_id)
-  and exists (select 1 from register_explain e
-    join pack_control pc on pc.scan_id = e.scan_id and pc.control_id = e.control_id
-    where e.scan_id = finding.scan_id and e.control_id = finding.control_id and pc.pack = finding.pack
-      and pc.explain_route is not null
-      and (e.provider is null or e.provider = finding.provider)
-      and (e.account_id is null or e.account_id = finding.account_id)
-      and (e.resource_uid is null or e.resource_uid = (select r.uid from resource r where r.id = finding.resource_id))
-      and e.approved_on <= :scan_date and e.expires > :scan_date
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;transfer_mechanism;%'
-           or e.transfer_mechanism is not null)
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;sent_to_cio_rijk;%'
-           or e.sent_to_cio_rijk <= :scan_date)
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advice_requested;%'
-           or e.advice_requested <= e.approved_on)
-      and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advised_on;%'
-           or (e.advised_on <= e.approved_on and e.advised_on >= coalesce(e.advice_requested, e.advised_on))))
+-- Several entries may cover a finding: it keeps the lowest entry id.
+update finding set status = 'explained', explain_id = covered.explain_id
+from (
+  select f.id as finding_id, min(e.id) as explain_id
+  from finding f
+  join register_explain e on e.scan_id = f.scan_id and e.control_id = f.control_id
+  join pack_control pc on pc.scan_id = e.scan_id and pc.control_id = e.control_id and pc.pack = f.pack
+  left join resource r on r.id = f.resource_id
+  where f.scan_id = :scan_id and f.status in ('fail', 'transition')
+    and pc.explain_route is not null
+    and (e.provider is null or e.provider = f.provider)
+    and (e.account_id is null or e.account_id = f.account_id)
+    and (e.resource_uid is null or e.resource_uid = r.uid)
+    and e.approved_on <= :scan_date and e.expires > :scan_date
+    and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;transfer_mechanism;%'
+         or e.transfer_mechanism is not null)
+    and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;sent_to_cio_rijk;%'
+         or e.sent_to_cio_rijk <= :scan_date)
+    and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advice_requested;%'
+         or e.advice_requested <= e.approved_on)
+    and (';' || coalesce(pc.explain_requires, '') || ';' not like '%;advised_on;%'
+         or (e.advised_on <= e.approved_on and e.advised_on >= coalesce(e.advice_requested, e.advised_on)))
+  group by f.id
+) covered
+where finding.id = covered.finding_id
