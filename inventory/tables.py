@@ -432,7 +432,7 @@ class Finding(SQLModel, table=True):
     __table_args__ = (Index("ix_finding_scan", "scan_id", "control_id", "status"),
                       Index("ix_finding_account_level", "scan_id", sqlite_where=text("resource_id is null"),
                             postgresql_where=text("resource_id is null")),
-                      Index("ix_finding_key", "key", "scan_id"))
+                      Index("ix_finding_scan_key", "scan_id", "key"))
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
     pack: str

@@ -49,13 +49,13 @@ from (
            else 'first_seen' end as observed_source,
       case when f.resource_id is not null and fr.classification in ('staatsgeheim', 'tbb1', 'tbb2', 'tbb3')
              then 'classification ' || fr.classification
-           when f.resource_id is not null and rl.in_ocp_state = 1
-             then 'located in a state with an offensive cyber programme (' || rl.countries || ')'
-           when f.resource_id is not null and fr.classification = 'persoonsgegevens' and rl.outside_adequacy = 1
+           when f.resource_id is not null and j.in_ocp_state = 1
+             then 'located in a state with an offensive cyber programme (' || fr.countries || ')'
+           when f.resource_id is not null and fr.classification = 'persoonsgegevens' and j.outside_adequacy = 1
                 and (rs.transfer_mechanism is null or rs.transfer_dpia_sent is null)
              then 'persoonsgegevens outside the EEA and adequacy countries without a 9c transfer record'
            when f.resource_id is not null and fr.classification = 'bijzondere-persoonsgegevens'
-                and rl.outside_adequacy = 1
+                and j.outside_adequacy = 1
                 and not exists (select 1 from register_explain e where e.scan_id = f.scan_id
                   and e.control_id = 'RBC22-SPECIAL' and (e.provider is null or e.provider = f.provider)
                   and (e.account_id is null or e.account_id = f.account_id)
@@ -81,7 +81,7 @@ from (
     join pack_control pc on pc.scan_id = f.scan_id and pc.pack = f.pack and pc.control_id = f.control_id
     left join resource r on r.id = f.resource_id
     left join fact_resource fr on fr.resource_id = f.resource_id
-    left join resource_location rl on rl.resource_id = f.resource_id
+    left join fact_region j on j.scan_id = f.scan_id and j.provider = f.provider and j.region = fr.ref_region
     left join account a on a.scan_id = f.scan_id and a.provider = f.provider and a.account_id = f.account_id
     left join register_service rs on rs.scan_id = f.scan_id and rs.provider = f.provider
       and rs.account_id = f.account_id
