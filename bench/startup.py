@@ -4,10 +4,11 @@ It builds the moto 6-service estate (S3, EC2 volumes, DynamoDB, RDS, SQS, SNS in
 resources) on a moto server of its own, then runs ``python -m scanner scan`` on an AWS-only config
 ``--runs`` times and reports each run's wall time and peak memory, next to two fixed costs: the CLI
 alone (``--version``) and a process that imports every connector's SDK (what an AWS-only scan
-would carry if the SDKs were imported eagerly). ``--serve`` keeps the estate up for a side-by-side
-run of another scanner (bench/README.md: comparison with Prowler).
+would carry if the SDKs were imported eagerly). ``--prowler PYTHON`` (the Python of a virtualenv with
+Prowler installed) alternates each scan with a Prowler run over the same estate and services and prints
+both and their ratios; ``--serve`` keeps the estate up for a scanner run by hand.
 
-    .venv/bin/python bench/startup.py --runs 5
+    .venv/bin/python bench/startup.py --runs 5 [--prowler /path/to/prowler-venv/bin/python]
 """
 
 import argparse
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from scanner.demo import _start_moto  # noqa: E402
 
 REGIONS = ("eu-west-1", "eu-central-1", "eu-north-1", "us-east-1")
+SERVICES = ("s3", "ec2", "dynamodb", "rds", "sqs", "sns")  # the estate's; Prowler is limited to them
 EVERY_SDK = "import connectors.aws.collect, connectors.azure.collect, connectors.gcp.collect, connectors.m365.collect"
 # The child reports its own peak (VmHWM): a child's ru_maxrss also counts the parent it was forked from.
 PEAK = """
@@ -67,13 +69,15 @@ def estate(url: str) -> int:
     return 33 * len(REGIONS)
 
 
-def run(kind: str, target: str, *argv: str) -> tuple[float, float, int]:
-    """Run module ``target`` with ``argv`` (kind "module") or code ``target`` (kind "code") in a fresh Python
+def run(kind: str, target: str, *argv: str, python: str = sys.executable, env: dict | None = None
+        ) -> tuple[float, float, int]:
+    """Run module ``target`` with ``argv`` (kind "module") or code ``target`` (kind "code") in a fresh ``python``
     from the repository root: wall seconds, peak memory in MiB, exit code."""
     with tempfile.NamedTemporaryFile() as peak:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", PEAK, kind, target, *argv], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=os.environ | {"PYTHONPATH": str(ROOT), "BENCH_PEAK_FILE": peak.name})
+        done = subprocess.run([python, "-c", PEAK, kind, target, *argv], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL,
+                              env=os.environ | {"PYTHONPATH": str(ROOT), "BENCH_PEAK_FILE": peak.name} | (env or {}))
         wall = time.perf_counter() - started
         return wall, int(Path(peak.name).read_text() or 0) / 1024, done.returncode
 
@@ -88,6 +92,7 @@ def summary(label: str, runs: list[tuple[float, float, int]]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="scans to time (default 3)")
+    parser.add_argument("--prowler", metavar="PYTHON", help="Python of a virtualenv with Prowler: alternate with its runs")
     parser.add_argument("--serve", action="store_true", help="after the runs, keep the estate up until Ctrl-C")
     args = parser.parse_args()
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="eu-west-1",
@@ -104,8 +109,20 @@ def main() -> None:
         print(json.dumps({"host_load": os.getloadavg(), "cpus": os.cpu_count(), "resources": resources}), flush=True)
         print(json.dumps(summary("python -m scanner --version", [run("module", "scanner", "--version") for _ in range(args.runs)])))
         print(json.dumps(summary("import every connector's SDK", [run("code", EVERY_SDK) for _ in range(args.runs)])))
-        print(json.dumps(summary("AWS-only scan (python -m scanner scan)",
-                                 [run("module", "scanner", "scan", "--config", str(config)) for _ in range(args.runs)])), flush=True)
+        scan = ("module", "scanner", "scan", "--config", str(config))
+        if not args.prowler:
+            print(json.dumps(summary("AWS-only scan (python -m scanner scan)", [run(*scan) for _ in range(args.runs)])))
+        else:
+            prowler = ("module", "prowler", "aws", "--region", *REGIONS, "--service", *SERVICES, "--no-banner",
+                       "--output-directory", str(folder / "prowler"))
+            pairs = [(run(*scan), run(*prowler, python=args.prowler, env={"AWS_ENDPOINT_URL": url}))
+                     for _ in range(args.runs)]
+            ours, theirs = (summary(label, [pair[i] for pair in pairs]) for i, label in
+                            enumerate(("AWS-only scan (python -m scanner scan)", "Prowler, same estate and services")))
+            print(json.dumps(ours), json.dumps(theirs), sep="\n")
+            print(json.dumps({"prowler_time_over_ours": round(theirs["median_s"] / ours["median_s"], 1),
+                              "our_peak_over_prowler": round(ours["peak_mib"] / theirs["peak_mib"], 2)}))
+        print(json.dumps({"host_load_after": os.getloadavg()}), flush=True)
         if args.serve:
             print(f"moto estate: {url}  (AWS_ENDPOINT_URL={url}, regions {' '.join(REGIONS)}); Ctrl-C ends", flush=True)
             try:
