@@ -21,8 +21,9 @@ INGESTED = ("resource", "account", "setting", "collection", "security_service", 
 # Every resource of the scan with its location, the register default and its first sighting. A
 # zone (eu-west-1a, europe-west4-a) that is not itself in ref_region resolves to its region: the
 # name without its last letter and a dash before it. The first sighting is looked up per resource
-# only in accounts that another scan also held resources of (ix_resource_uid covers both
-# lookups); in the others, every resource is first seen now.
+# only in accounts that another scan also held resources of; in the others, every resource is first
+# seen now. It is the start of the first scan (lowest id: ids follow the order in which scans start)
+# that held the resource, one step into ix_resource_uid however many scans are kept.
 ALL = text("""
     with accounts as materialized (
       select provider, account_id from resource where scan_id = :scan_id group by provider, account_id),
@@ -39,8 +40,9 @@ ALL = text("""
       coalesce(rs.classification, 'unknown'), case when rs.classification is null then 'none' else 'register' end,
       null,
       case when b.provider is null then s.started_at
-           else (select min(s2.started_at) from resource o join scan s2 on s2.id = o.scan_id
-                 where o.provider = r.provider and o.account_id = r.account_id and o.uid = r.uid) end
+           else (select s2.started_at from scan s2
+                 where s2.id = (select min(o.scan_id) from resource o
+                                where o.provider = r.provider and o.account_id = r.account_id and o.uid = r.uid)) end
     from resource r
     join scan s on s.id = r.scan_id
     left join ref_region exact on exact.provider = r.provider and exact.region = lower(r.region)

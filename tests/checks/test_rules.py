@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from findings.engine import Params, evaluate
 from findings.facts import derive_facts
 from findings.packs import load_packs
-from tests.support import SCAN_DATE, add_scan, store
+from tests.support import SCAN_DATE, add_scan, new_inventory, store
 
 from .golden import AWS, AZURE, GCP, accepted_risk, collection, explain, golden_estate, stored
 
@@ -27,9 +27,13 @@ def judged_engine(tmp_path, estate, packs=PACKS, earlier_scan: datetime | None =
                   due_soon_days: int = 365) -> tuple[Engine, int]:
     """Judge the estate on ``scan_date``; with ``earlier_scan``, its resources were first seen in a scan started then."""
     tmp_path.mkdir(parents=True, exist_ok=True)
-    engine, scan_id = stored(tmp_path, estate)
     if earlier_scan:
-        store(engine, add_scan(engine, earlier_scan), list(estate.resources.values()))
+        engine, earlier = new_inventory(tmp_path, earlier_scan)
+        store(engine, earlier, list(estate.resources.values()))
+        scan_id = add_scan(engine)
+        store(engine, scan_id, estate.rows())
+    else:
+        engine, scan_id = stored(tmp_path, estate)
     derive_facts(engine, scan_id, "classification")
     evaluate(engine, [p for pid, p in load_packs().items() if pid in packs],
              Params(scan_id=scan_id, scan_date=scan_date, profile="ministry", due_soon_days=due_soon_days))
