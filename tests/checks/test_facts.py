@@ -5,9 +5,9 @@ classification from the configured tag key (any case, any characters) else the r
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
-from findings.facts import derive_facts
+from findings.facts import INGESTED, derive_facts
 from inventory.rows import RegisterService
 from tests.support import add_scan, new_inventory, store
 
@@ -133,3 +133,17 @@ def test_first_seen_is_per_account(tmp_path):
     store(engine, second, [moved])
     derive_facts(engine, second, "classification")
     assert str(facts(engine, second)["moved"]["first_seen"]).startswith("2026-11-26 09:00")
+
+
+def test_facts_refresh_the_statistics_of_the_tables_they_read(tmp_path):
+    """PostgreSQL plans the facts on fresh statistics of every collected table; a view (``resource``)
+    has none, so its table is named."""
+    engine, scan_id = new_inventory(tmp_path)
+    store(engine, scan_id, [resource("gcp", "old", "uid-1", "storage.googleapis.com/Bucket", "europe-west4")])
+    assert set(INGESTED) <= set(inspect(engine).get_table_names())
+    derive_facts(engine, scan_id, "classification")
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            analysed = set(conn.execute(text("select relname from pg_stat_user_tables where last_analyze is not null"
+                                             " or last_autoanalyze is not null")).scalars())
+        assert set(INGESTED) <= analysed
