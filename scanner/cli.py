@@ -38,14 +38,15 @@ from reports.diff import diff_scans, diff_text, scan_pair
 from reports.tabular import SEPARATORS, csv_cell
 from reports.write import FORMATS, check_target, write_report
 from scanner.config import PACKS, Config, load_config
+from scanner.helptext import Group, Option, option
 from scanner.lock import DatabaseBusy, scan_running
 from scanner.progress import setup_logging
 
 err = Console(stderr=True, soft_wrap=True)  # soft wrap: a message is one line, also in a cron log
 out = Console()
 FAILING = ("fail", "error")
-config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.toml"),
-                             show_default=True, help="Configuration file (see config.example.toml).")
+config_option = option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.toml"),
+                       show_default=True, help="help.common.config")
 
 
 def _readonly(config: Config, any_version: bool = False, query_timeout: float | None = None):
@@ -113,8 +114,20 @@ def _say(kind: str, problem) -> None:
     err.print(f"[red]{escape(label)}[/]{escape(str(problem))}{escape(rest)}", highlight=False)
 
 
-class Cli(click.Group):
+class Cli(Group):
     """Turns UserError and database errors into one line and an exit code."""
+
+    group_class = Group
+
+    def parse_args(self, ctx, args):
+        """Set the language of messages before Click handles the options: ``--help`` and a missing command print
+        help at once, also when ``--lang`` comes later (``wolkenwacht --help --lang en``) or only the
+        environment names it."""
+        opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+        lang = opts.get(LANG.name) or LANG.value_from_envvar(ctx) or LANG.default
+        if lang in LANGUAGES:  # else Click refuses the value below
+            set_language(lang)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         try:
@@ -139,25 +152,23 @@ class Cli(click.Group):
             os._exit(130)  # without waiting for connector threads still stuck on the network
 
 
-@click.group(cls=Cli)
-@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
-@click.option("--lang", "message_lang", type=click.Choice(LANGUAGES), envvar="WOLKENWACHT_LANG", default="nl",
-              show_default=True, help="Language of messages and log lines (env WOLKENWACHT_LANG); reports take their own --lang.")
-@click.version_option(package_name="wolkenwacht")
-def main(verbose: bool, message_lang: str) -> None:
+LANG = Option(["--lang", "message_lang"], type=click.Choice(LANGUAGES), envvar="WOLKENWACHT_LANG", default="nl",
+              show_default=True, expose_value=False, help="help.main.lang")  # set by Cli.parse_args
+
+
+@click.group(cls=Cli, params=[LANG], help="help.main.about", epilog="help.main.epilog")
+@option("-v", "--verbose", is_flag=True, help="help.main.verbose")
+@click.version_option(package_name="wolkenwacht", cls=Option, help="help.main.version")
+def main(verbose: bool) -> None:
     """Wolkenwacht: scan cloud and Microsoft 365 configuration against Dutch government cloud policy."""
-    set_language(message_lang)
     setup_logging(err, verbose)
 
 
-@main.command()
+@main.command(help="help.scan.about")
 @config_option
-@click.option("--fail-on", type=click.Choice(SEVERITIES),
-              help="Exit 1 when fail or error findings at or above this severity exist (transition does not count; "
-                   "an overdue transition is fail).")
-@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
-              help=f"Also write this report after the scan ({', '.join(FORMATS)}); repeatable.")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of --report.")
+@option("--fail-on", type=click.Choice(SEVERITIES), help="help.scan.fail_on")
+@option("--report", "reports", multiple=True, metavar="FORMAT=PATH", help="help.scan.report")
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="help.scan.lang")
 def scan(config_path: Path, fail_on: str | None, reports: tuple[str, ...], lang: str) -> None:
     """Collect live state from every configured source, store it and judge it."""
     from scanner.progress import progress_reporter
@@ -194,19 +205,16 @@ def _report_target(config: Config, value: str) -> tuple[str, Path]:
     return fmt, Path(path)
 
 
-@main.command()
+@main.command(help="help.report.about")
 @config_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
-              help="html for admins, json/csv/ocsf (OCSF Compliance Finding JSON lines) for machines, cio for CIO Rijk.")
-@click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write ('-' for stdout).")
-@click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-@click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
-@click.option("--csv-separator", type=click.Choice(SEPARATORS), default=",", show_default=True,
-              help="';' for spreadsheets in a Dutch locale.")
-@click.option("--all-organisations", is_flag=True,
-              help="With --format cio: every organisation in the database, from each estate's newest finished scan.")
+@option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True, help="help.report.format")
+@option("--output", type=click.Path(path_type=Path), required=True, help="help.report.output")
+@option("--scan", "scan_id", type=int, help="help.common.scan")
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="help.report.lang")
+@option("--pack", "packs", multiple=True, type=click.Choice(PACKS), help="help.common.pack")
+@option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="help.common.status")
+@option("--csv-separator", type=click.Choice(SEPARATORS), default=",", show_default=True, help="help.report.csv_separator")
+@option("--all-organisations", is_flag=True, help="help.report.all_organisations")
 def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang: str, packs, statuses,
            csv_separator: str, all_organisations: bool) -> None:
     """Write the findings report (HTML for admins, JSON, CSV and OCSF for machines, cio for CIO Rijk)."""
@@ -227,14 +235,14 @@ def report(config_path: Path, fmt: str, output: Path, scan_id: int | None, lang:
         err.print(say("report_written", path=output), highlight=False, markup=False)
 
 
-@main.command()
+@main.command(help="help.findings.about")
 @config_option
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES))
-@click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
-@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity and above.")
-@click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="help.common.status")
+@option("--pack", "packs", multiple=True, type=click.Choice(PACKS), help="help.common.pack")
+@option("--severity", type=click.Choice(SEVERITIES), help="help.findings.severity")
+@option("--scan", "scan_id", type=int, help="help.common.scan")
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="help.findings.lang")
+@option("--json", "as_json", is_flag=True, help="help.findings.json")
 def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_json) -> None:
     """List findings of a scan."""
     config = load_config(config_path)
@@ -267,13 +275,13 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
         out.print(table, markup=False, highlight=False)
 
 
-@main.command()
+@main.command(help="help.query.about")
 @config_option
 @click.argument("sql")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
-              help="Stop the statement after this many seconds.")
-@click.option("--limit", type=click.IntRange(min=1), default=10000, show_default=True, help="Print at most this many rows.")
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+        help="help.query.format")
+@option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, help="help.query.timeout")
+@option("--limit", type=click.IntRange(min=1), default=10000, show_default=True, help="help.query.limit")
 def query(config_path: Path, sql: str, fmt: str, timeout: float, limit: int) -> None:
     """Run reading SQL on the inventory: opened read-only, writes, ATTACH and VACUUM INTO refused, bounded in time and rows."""
     engine = _readonly(load_config(config_path), any_version=True, query_timeout=timeout)
@@ -316,12 +324,12 @@ def _check_ids(conn, scan_id: int) -> dict[str, list[str]]:
     return {cid: sorted({c for c, checks in controls if cid in checks.split(";")}) for cid in sorted(ids)}
 
 
-@main.command()
+@main.command(help="help.check.about")
 @config_option
 @click.argument("check_id", required=False)
-@click.option("--control", "control_id", help="The control, for checks that run once per control.")
-@click.option("--scan", "scan_id", type=int, help="Scan id (default: the latest finished scan).")
-@click.option("--finding", "finding_id", type=int, help="Start from a finding: its scan, check, control and resource.")
+@option("--control", "control_id", help="help.check.control")
+@option("--scan", "scan_id", type=int, help="help.common.scan")
+@option("--finding", "finding_id", type=int, help="help.check.finding")
 def check(config_path: Path, check_id: str | None, control_id: str | None, scan_id: int | None,
           finding_id: int | None) -> None:
     """Re-run the SQL of one check as stored with a scan (read-only): the rows its findings came from.
@@ -375,8 +383,8 @@ def _same_subject(row: dict, finding) -> bool:
     return resource is None and row.get("provider") == finding.provider and row.get("account_id") == finding.account_id
 
 
-@main.command()
-@click.option("--pack", "packs", multiple=True, type=click.Choice(PACKS))
+@main.command(help="help.controls.about")
+@option("--pack", "packs", multiple=True, type=click.Choice(PACKS), help="help.common.pack")
 def controls(packs) -> None:
     """Every control with its citation and the checks that decide it (in the language of messages)."""
     lang = language()
@@ -391,9 +399,9 @@ def controls(packs) -> None:
             out.print(say("cli.control_checks", checks=", ".join(control.checks) or say("cli.manual")), markup=False, highlight=False)
 
 
-@main.command()
-@click.option("--output-dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True)
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the report and messages (default: the messages' language).")
+@main.command(help="help.demo.about")
+@option("--output-dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True, help="help.demo.output_dir")
+@option("--lang", type=click.Choice(LANGUAGES), help="help.demo.lang")
 @click.pass_context
 def demo(ctx: click.Context, output_dir: Path, lang: str) -> None:
     """Scan the embedded sample estate of a fictional ministry, as `scan` would, and write the HTML report."""
@@ -406,8 +414,8 @@ def demo(ctx: click.Context, output_dir: Path, lang: str) -> None:
     finish_demo(config_path, lang, err)
 
 
-@main.command()
-@click.option("--datasette", is_flag=True, help="Datasette metadata JSON instead (datasette wolkenwacht.db -m FILE).")
+@main.command(help="help.schema.about")
+@option("--datasette", is_flag=True, help="help.schema.datasette")
 def schema(datasette: bool) -> None:
     """Print the inventory schema (tables, columns, descriptions) as Markdown, or as Datasette metadata."""
     from scanner.schema_doc import datasette_metadata, schema_markdown
@@ -415,8 +423,8 @@ def schema(datasette: bool) -> None:
     click.echo(datasette_metadata() if datasette else schema_markdown(), nl=False)
 
 
-@main.command()
-@click.option("--provider", type=click.Choice(PROVIDERS), help="Only this source.")
+@main.command(help="help.permissions.about")
+@option("--provider", type=click.Choice(PROVIDERS), help="help.permissions.provider")
 def permissions(provider: str | None) -> None:
     """The read-only permissions each source needs, from its manifest: provider, permission, calls (* = every call)."""
     for manifest in MANIFESTS.values():
@@ -426,12 +434,12 @@ def permissions(provider: str | None) -> None:
                 click.echo(f"{manifest.provider}\t{permission}\t{' '.join(calls)}")
 
 
-@main.group()
+@main.group(help="help.db.about")
 def db() -> None:
     """The inventory database: upgrade its schema, remove old scans."""
 
 
-@db.command()
+@db.command(help="help.db_upgrade.about")
 @config_option
 def upgrade(config_path: Path) -> None:
     """Upgrade the database schema in place to this version (an empty database gets the whole schema)."""
@@ -439,10 +447,10 @@ def upgrade(config_path: Path) -> None:
     err.print(create_schema(connect(config.database), TABLES), highlight=False)
 
 
-@db.command(name="prune")
+@db.command(name="prune", help="help.db_prune.about")
 @config_option
-@click.option("--keep", type=click.IntRange(min=1), metavar="N", help="Keep the organisation's N newest finished scans.")
-@click.option("--older-than", type=click.IntRange(min=1), metavar="DAYS", help="Remove its scans started more than DAYS days ago.")
+@option("--keep", type=click.IntRange(min=1), metavar="N", help="help.db_prune.keep")
+@option("--older-than", type=click.IntRange(min=1), metavar="DAYS", help="help.db_prune.older_than")
 def prune_scans(config_path: Path, keep: int | None, older_than: int | None) -> None:
     """Remove the organisation's old scans and every row that belongs to them, in one transaction."""
     if (keep is None) == (older_than is None):
@@ -458,12 +466,12 @@ def prune_scans(config_path: Path, keep: int | None, older_than: int | None) -> 
                    counts=f": {counts}" if counts else ""), highlight=False, markup=False)
 
 
-@main.command()
+@main.command(help="help.diff.about")
 @config_option
-@click.option("--from", "before", type=int, help="Earlier scan id (default: the organisation's finished scan before --to).")
-@click.option("--to", "after", type=int, help="Later scan id (default: the organisation's latest finished scan).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@option("--from", "before", type=int, help="help.diff.from")
+@option("--to", "after", type=int, help="help.diff.to")
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="help.diff.format")
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="help.diff.lang")
 def diff(config_path: Path, before: int | None, after: int | None, fmt: str, lang: str) -> None:
     """What changed between two scans: findings new, resolved or with another status (matched by key)."""
     config = load_config(config_path)
