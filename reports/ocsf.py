@@ -40,6 +40,7 @@ _SEVERITY_ID = {name: int(value) for name, value in SEVERITY.items()}
 _STATUS_ID = {"new": int(StatusID.New), "explained": int(StatusID.Suppressed)}
 _ACTIVITY_NAME, _ACTIVITY_ID = ActivityID.Create.name, int(ActivityID.Create)
 _TYPE_UID = int(ComplianceFindingTypeID.Create)
+_OPTIONAL = ("message", "evidences", "remediation")  # the event's fields that may have no value: then left out
 
 
 def _present(fields: dict) -> dict:
@@ -65,15 +66,12 @@ def _time_dt(started: str) -> str:
     return started.replace("+00:00", "Z")
 
 
-def _remediation(fix: dict | None) -> dict | None:
-    if not fix:
-        return None
-    return _present({"desc": " ".join(filter(None, (fix["text"], fix.get("provider_text")))), "references": fix["links"] or None})
 
 
 class Events:
     """Each finding of one scan as an OCSF Compliance Finding. What is the same for every event (the scan's
-    time, the product) and for every finding of a control, check and status (the compliance object) is built once."""
+    time, the product) and for every finding of a control, check and status (the compliance object) or of a
+    control and provider (the remediation) is built once."""
 
     def __init__(self, scan: dict):
         self.scan_id = scan["id"]
@@ -81,6 +79,7 @@ class Events:
         self.started = _time_dt(scan["started_at"])
         self.product = {"name": "Wolkenwacht", "vendor_name": "Wolkenwacht", "version": scan["tool_version"]}
         self.compliance: dict[tuple, dict] = {}
+        self.remediation: dict[tuple, dict | None] = {}
 
     def _compliance(self, finding: dict) -> dict:
         key = (finding["pack"], finding["control_id"], finding["check_id"], finding["check_status"], finding["status"])
@@ -95,10 +94,19 @@ class Events:
                 "status_id": int(COMPLIANCE_STATUS[status])})
         return self.compliance[key]
 
+    def _remediation(self, finding: dict) -> dict | None:
+        """The finding's remediation (its control's, for its provider: the account's) as OCSF's object."""
+        key = (finding["pack"], finding["control_id"], (finding["account"] or {}).get("provider"))
+        if key not in self.remediation:
+            fix = finding["remediation"]
+            self.remediation[key] = fix and _present({
+                "desc": " ".join(filter(None, (fix["text"], fix.get("provider_text")))), "references": fix["links"] or None})
+        return self.remediation[key]
+
     def __call__(self, finding: dict) -> dict:
         res, acct, evidence = finding["resource"] or {}, finding["account"] or {}, finding["evidence"]
         status = finding["status"]
-        return _present({
+        event = {
             "message": finding["message"],
             "metadata": {"event_code": finding["control_id"], "uid": f"{self.scan_id}/{finding['id']}",
                          "product": self.product, "version": _SCHEMA_VERSION},
@@ -116,10 +124,14 @@ class Events:
             "evidences": None if evidence is None else [{
                 "data": evidence if isinstance(evidence, dict) else {"value": evidence},
                 "name": finding["check_id"], "verdict_id": _VERDICT}],
-            "remediation": _remediation(finding["remediation"]),
+            "remediation": self._remediation(finding),
             "resources": resource_details(finding),
             "time": self.millis, "time_dt": self.started, "type_uid": _TYPE_UID,
-        })
+        }
+        for name in _OPTIONAL:
+            if event[name] is None:
+                del event[name]
+        return event
 
 
 def write_ocsf(data: dict, out: IO[str]) -> int:
