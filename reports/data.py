@@ -1,8 +1,9 @@
 """Report data of one scan: the scan, its collection errors and its findings with their context.
 
-Findings are streamed from the database (``yield_per``: a server-side cursor on PostgreSQL)
-and written as they arrive, so a million findings never sit in memory at once; each control's
-title, citation and remediation are read once per report.
+Findings are streamed from the database in batches (a DBAPI cursor; server-side on PostgreSQL) and
+written as they arrive, so a million findings never sit in memory at once. What repeats is worked out
+once per report rather than per finding: each control's title, citation, guidance and remediation, the
+message templates, and each distinct message.
 """
 
 from collections.abc import Iterator
@@ -37,7 +38,7 @@ LANGS = ("nl", "en")
 REPORT_SCHEMA_VERSION = 3
 FINISHED = ("complete", "partial")  # scans whose findings were all judged
 STREAM_BATCH = 5000  # findings per fetch from the database
-MESSAGE_CACHE = 50_000  # distinct messages kept rendered; the cache starts afresh when full
+MESSAGE_CACHE = 10_000  # distinct messages kept rendered; the cache starts afresh when full
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
@@ -124,6 +125,7 @@ def finding_filter(scan_id: int, packs: list[str] | None, statuses: list[str] | 
 
 
 def _choice(packs: list[str] | None, statuses: list[str] | None) -> list:
+    """The optional clauses: only these packs, only these statuses."""
     return [*([_f.c.pack.in_(packs)] if packs else []), *([_f.c.status.in_(statuses)] if statuses else [])]
 
 
