@@ -37,7 +37,7 @@ COMPLIANCE_STATUS = {"pass": ComplianceStatusID.Pass, "fail": ComplianceStatusID
                      "manual": ComplianceStatusID.Unknown, "error": ComplianceStatusID.Unknown,
                      "not_applicable": ComplianceStatusID.Other}
 _SEVERITY_ID = {name: int(value) for name, value in SEVERITY.items()}
-_STATUS_ID = {"new": int(StatusID.New), "explained": int(StatusID.Suppressed)}
+_NEW, _SUPPRESSED = int(StatusID.New), int(StatusID.Suppressed)
 _ACTIVITY_NAME, _ACTIVITY_ID = ActivityID.Create.name, int(ActivityID.Create)
 _TYPE_UID = int(ComplianceFindingTypeID.Create)
 _OPTIONAL = ("message", "evidences", "remediation")  # the event's fields that may have no value: then left out
@@ -64,8 +64,6 @@ def resource_details(finding: dict) -> list[dict]:
 def _time_dt(started: str) -> str:
     """The scan's start as the models encode a datetime (``Z`` for UTC, not ``+00:00``)."""
     return started.replace("+00:00", "Z")
-
-
 
 
 class Events:
@@ -111,7 +109,7 @@ class Events:
             "metadata": {"event_code": finding["control_id"], "uid": f"{self.scan_id}/{finding['id']}",
                          "product": self.product, "version": _SCHEMA_VERSION},
             "severity_id": _SEVERITY_ID.get(finding["severity"], int(SeverityID.Unknown)), "severity": finding["severity"],
-            "status": status, "status_code": status, "status_id": _STATUS_ID["explained" if status == "explained" else "new"],
+            "status": status, "status_code": status, "status_id": _SUPPRESSED if status == "explained" else _NEW,
             "unmapped": {"scan_id": self.scan_id, "finding_id": finding["id"],
                          "provider": res.get("provider") or acct.get("provider"),
                          "account_id": res.get("account_id") or acct.get("account_id"), "deadline": finding["deadline"],
