@@ -1,8 +1,9 @@
 """Report data of one scan: the scan, its collection errors and its findings with their context.
 
-Findings are streamed from the database (``yield_per``: a server-side cursor on PostgreSQL)
-and written as they arrive, so a million findings never sit in memory at once; each control's
-title, citation and remediation are read once per report.
+Findings are streamed from the database in batches (a DBAPI cursor; server-side on PostgreSQL) and
+written as they arrive, so a million findings never sit in memory at once. What repeats is worked out
+once per report rather than per finding: each control's title, citation, guidance and remediation, the
+message templates, and each distinct message.
 """
 
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, and_, case, func, literal, select
+from sqlalchemy import Engine, Text, and_, case, cast, func, literal, select
 
 from inventory.errors import UserError
 from inventory.tables import (
@@ -37,13 +38,15 @@ LANGS = ("nl", "en")
 REPORT_SCHEMA_VERSION = 3
 FINISHED = ("complete", "partial")  # scans whose findings were all judged
 STREAM_BATCH = 5000  # findings per fetch from the database
+MESSAGE_CACHE = 10_000  # distinct messages kept rendered; the cache starts afresh when full
 
 _f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
 _k, _t = RegisterAcceptedRisk.__table__, FindingTransition.__table__
 _m, _p = MessageTemplate.__table__.alias("m"), MessageTemplate.__table__.alias("p")  # the message, the transition period
-_PERIOD = case((_f.c.deadline.is_(None), None), (_f.c.status == "fail", literal("rules.transition_ended")),
-               else_=literal("rules.transition_until"))
+TRANSITION_ENDED, TRANSITION_UNTIL = "rules.transition_ended", "rules.transition_until"
+_PERIOD = case((_f.c.deadline.is_(None), None), (_f.c.status == "fail", literal(TRANSITION_ENDED)),
+               else_=literal(TRANSITION_UNTIL))
 MESSAGE_COLUMNS = {  # what message() reads
     "status": _f.c.status, "deadline": _f.c.deadline, "message": _f.c.message, "message_key": _f.c.message_key,
     "message_params": _f.c.message_params, "template_nl": _m.c.nl, "template_en": _m.c.en,
@@ -57,31 +60,25 @@ def with_messages(joined):
             .outerjoin(_p, and_(_p.c.scan_id == _f.c.scan_id, _p.c.key == _PERIOD)))
 
 
-_COLUMNS = {
-    "id": _f.c.id, "pack": _f.c.pack, "control_id": _f.c.control_id, "check_id": _f.c.check_id,
-    "status": _f.c.status, "check_status": _f.c.check_status, "severity": _f.c.severity,
-    "message": _f.c.message, "deadline": _f.c.deadline, "provider": _f.c.provider,
-    "account_id": _f.c.account_id, "resource_id": _f.c.resource_id, "evidence": _f.c.evidence, "key": _f.c.key,
-    "account_name": _a.c.name,
-    "r_provider": _r.c.provider, "r_account_id": _r.c.account_id, "r_uid": _r.c.uid,
-    "r_name": _r.c.name, "r_type": _r.c.type, "r_region": _r.c.region, "r_tags": _r.c.tags,
-    "location_kind": _fr.c.location_kind, "countries": _fr.c.countries,
-    "explain_id": _e.c.id, "e_control_id": _e.c.control_id, "e_provider": _e.c.provider,
-    "e_account_id": _e.c.account_id, "e_resource_uid": _e.c.resource_uid,
-    "justification": _e.c.justification, "approver": _e.c.approver,
-    "approved_on": _e.c.approved_on, "expires": _e.c.expires,
-    **MESSAGE_COLUMNS,
-    "risk_id": _k.c.id, "risk_justification": _k.c.justification, "risk_approver": _k.c.approver,
-    "risk_approved_on": _k.c.approved_on, "risk_expires": _k.c.expires,
-    "transition_outcome": _t.c.outcome, "due_soon": _t.c.due_soon,
-}
-# A control's columns, read once per report rather than joined (and their JSON parsed) per finding.
-_CONTROL = {"title_nl": _c.c.title_nl, "title_en": _c.c.title_en, "document": _c.c.document,
-            "section": _c.c.section, "quote": _c.c.quote, "remediation": _c.c.remediation, "guidance_en": _c.c.manual,
-            "guidance_nl": _c.c.manual_nl}
-_NO_CONTROL = dict.fromkeys(_CONTROL)
+def _text(column):
+    """A JSON column as its stored text, parsed here (orjson) rather than by the driver."""
+    return cast(column, Text)
+
+
+# The findings query's columns, in the order FindingBuilder unpacks them.
+_COLUMNS = (
+    _f.c.id, _f.c.pack, _f.c.control_id, _f.c.check_id, _f.c.status, _f.c.check_status, _f.c.severity,
+    case((_f.c.message_key.is_(None), _f.c.message)), _f.c.message_key, _text(_f.c.message_params), _f.c.deadline,
+    _f.c.provider, _f.c.account_id, _text(_f.c.evidence), _f.c.key, _a.c.name,
+    _f.c.resource_id, _r.c.provider, _r.c.account_id, _r.c.region, _fr.c.countries, _fr.c.location_kind,
+    _r.c.type, _r.c.uid, _r.c.name, _text(_r.c.tags),
+    _e.c.id, _e.c.control_id, _e.c.provider, _e.c.account_id, _e.c.resource_uid, _e.c.justification,
+    _e.c.approver, _e.c.approved_on, _e.c.expires,
+    _k.c.id, _k.c.justification, _k.c.approver, _k.c.approved_on, _k.c.expires,
+    _t.c.outcome, _t.c.due_soon,
+)
 _FROM = (
-    with_messages(_f).outerjoin(_r, _r.c.id == _f.c.resource_id)
+    _f.outerjoin(_r, _r.c.id == _f.c.resource_id)
     .outerjoin(_fr, _fr.c.resource_id == _f.c.resource_id)
     .outerjoin(_e, _e.c.id == _f.c.explain_id)
     .outerjoin(_a, and_(_a.c.scan_id == _f.c.scan_id, _a.c.provider == _f.c.provider, _a.c.account_id == _f.c.account_id))
@@ -103,7 +100,17 @@ def iso(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     """Compact JSON text (orjson; UTF-8 as is), dates and datetimes as ``iso`` writes them."""
-    return orjson.dumps(value, default=iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    return dump_bytes(value).decode()
+
+
+def dump_bytes(value: Any) -> bytes:
+    """``dumps`` as UTF-8 bytes."""
+    return orjson.dumps(value, default=iso, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
+def loads(text: str | None) -> Any:
+    """A JSON column's value from its text (None for SQL null)."""
+    return None if text is None else orjson.loads(text)
 
 
 def check_lang(lang: str) -> str:
@@ -114,59 +121,118 @@ def check_lang(lang: str) -> str:
 
 def finding_filter(scan_id: int, packs: list[str] | None, statuses: list[str] | None) -> list:
     """WHERE clauses selecting the findings of a scan, optionally only some packs and statuses."""
-    where = [_f.c.scan_id == scan_id]
-    if packs:
-        where.append(_f.c.pack.in_(packs))
-    if statuses:
-        where.append(_f.c.status.in_(statuses))
-    return where
+    return [_f.c.scan_id == scan_id, *_choice(packs, statuses)]
+
+
+def _choice(packs: list[str] | None, statuses: list[str] | None) -> list:
+    """The optional clauses: only these packs, only these statuses."""
+    return [*([_f.c.pack.in_(packs)] if packs else []), *([_f.c.status.in_(statuses)] if statuses else [])]
+
+
+def _findings_query(conn, scan_id: int, packs: list[str] | None, statuses: list[str] | None, by_severity: bool):
+    """The scan's findings, read along their ids: a scan's findings lie in one id range, so the rows come
+    in id order without a sort (``scan_id + 0`` keeps the database from choosing the scan's index instead)."""
+    low, high = conn.execute(select(func.min(_f.c.id), func.max(_f.c.id)).where(_f.c.scan_id == scan_id)).one()
+    where = [_f.c.id.between(low, high), _f.c.scan_id + 0 == scan_id, *_choice(packs, statuses)]
+    order = [SEVERITY_RANK, STATUS_RANK, _f.c.pack, _f.c.control_id, _f.c.id] if by_severity else [_f.c.id]
+    return select(*_COLUMNS).select_from(_FROM).where(*where).order_by(*order)
 
 
 def iter_findings(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
-                  statuses: list[str] | None = None, by_severity: bool = False, limit: int | None = None) -> Iterator[dict]:
+                  statuses: list[str] | None = None, by_severity: bool = False) -> Iterator[dict]:
     """Stream the findings of a scan as report dicts (the JSON contract), in finding order or by severity."""
     check_lang(lang)
-    where = finding_filter(scan_id, packs, statuses)
-    order = [SEVERITY_RANK, STATUS_RANK, _f.c.pack, _f.c.control_id, _f.c.id] if by_severity else [_f.c.id]
-    stmt = select(*(col.label(name) for name, col in _COLUMNS.items())).select_from(_FROM).where(*where).order_by(*order)
-    if limit is not None:
-        stmt = stmt.limit(limit)
     with engine.connect() as conn:
-        controls = {(pack, control_id): dict(zip(_CONTROL, values, strict=True)) for pack, control_id, *values in
-                    conn.execute(select(_c.c.pack, _c.c.control_id, *_CONTROL.values()).where(_c.c.scan_id == scan_id))}
-        result = conn.execution_options(yield_per=STREAM_BATCH).execute(stmt)
-        names = tuple(result.keys())
-        for values in result:
-            row = dict(zip(names, values, strict=True))
-            row.update(controls.get((row["pack"], row["control_id"]), _NO_CONTROL))
-            yield finding_dict(row, lang)
+        build = FindingBuilder(conn, scan_id, lang)
+        for rows in _batches(conn, _findings_query(conn, scan_id, packs, statuses, by_severity)):
+            yield from map(build, rows)
 
 
-def finding_dict(row, lang: str) -> dict:
-    """One finding as the JSON contract describes it, plus citation, explanation and ids."""
-    account = None
-    if row["provider"] or row["account_id"]:
-        account = {"provider": row["provider"], "account_id": row["account_id"], "name": row["account_name"]}
-    return {
-        "id": row["id"], "control_id": row["control_id"], "pack": row["pack"], "status": row["status"],
-        "severity": row["severity"], "title": row[f"title_{lang}"] or row["control_id"],
-        "message": message(row, lang), "message_lang": lang if row["message_key"] else "en",
-        "message_key": row["message_key"], "message_params": row["message_params"],
-        "deadline": iso(row["deadline"]), "evidence": row["evidence"],
-        "resource": resource_dict(row), "account": account,
-        "citation": None if row["document"] is None else
-        {"document": row["document"], "section": row["section"], "quote": row["quote"]},
-        "explained_by": explain_dict(row), "check_id": row["check_id"], "check_status": row["check_status"],
-        "key": row["key"],
-        "remediation": remediation(row["remediation"], lang, row["provider"]),
-        "accepted_risk": None if row["risk_id"] is None else {
-            "id": row["risk_id"], "justification": row["risk_justification"], "approver": row["risk_approver"],
-            "approved_on": iso(row["risk_approved_on"]), "expires": iso(row["risk_expires"])},
-        "transition": None if row["transition_outcome"] is None else {
-            "outcome": row["transition_outcome"], "due_soon": bool(row["due_soon"])},
-        **dict(zip(("guidance", "guidance_lang"), guidance(row["guidance_nl"], row["guidance_en"], lang)
-                   if row["status"] == "manual" else (None, None), strict=True)),
-    }
+def _batches(conn, stmt) -> Iterator[list[tuple]]:
+    """The statement's rows as the driver's tuples, STREAM_BATCH at a time, from a DBAPI cursor: none of
+    SQLAlchemy's per-row work (on PostgreSQL a server-side cursor, so the rows are fetched as they are read)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[name] for name in compiled.positiontup] if compiled.positional else compiled.params
+    dbapi = conn.connection.dbapi_connection
+    cursor = dbapi.cursor("report_findings") if conn.dialect.name == "postgresql" else dbapi.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(STREAM_BATCH):
+            yield rows
+    finally:
+        cursor.close()
+
+
+class FindingBuilder:
+    """Turns a row of the findings query into the report's dict. What repeats is worked out once per report:
+    each control's title, citation, guidance and remediation per provider, and each distinct message."""
+
+    def __init__(self, conn, scan_id: int, lang: str):
+        self.lang = lang
+        self.controls = {(pack, control_id): self._control(control_id, *values) for pack, control_id, *values in conn.execute(
+            select(_c.c.pack, _c.c.control_id, _c.c[f"title_{lang}"], _c.c.document, _c.c.section, _c.c.quote,
+                   _c.c.manual_nl, _c.c.manual, _c.c.remediation).where(_c.c.scan_id == scan_id))}
+        self.templates = dict(conn.execute(select(_m.c.key, _m.c[lang]).where(_m.c.scan_id == scan_id)).all())
+        self.remediations: dict[tuple, dict | None] = {}
+        self.messages: dict[tuple, tuple[str, Any]] = {}
+
+    def _control(self, control_id, title, document, section, quote, dutch, english, fix) -> tuple:
+        citation = None if document is None else {"document": document, "section": section, "quote": quote}
+        return title or control_id, citation, guidance(dutch, english, self.lang), fix
+
+    def _remediation(self, pack: str, control_id: str, provider: str | None) -> dict | None:
+        key = (pack, control_id, provider)
+        if key not in self.remediations:
+            control = self.controls.get((pack, control_id))
+            self.remediations[key] = remediation(control and control[3], self.lang, provider)
+        return self.remediations[key]
+
+    def _message(self, key: str | None, params: str | None, deadline: date | None, status: str) -> tuple[str | None, Any]:
+        """The message in the report's language and its parameters, rendered once per distinct message (a bounded cache)."""
+        cache_key = (key, params, deadline, status)
+        found = self.messages.get(cache_key)
+        if found is None:
+            values = loads(params)
+            period = None if deadline is None else self.templates.get(TRANSITION_ENDED if status == "fail" else TRANSITION_UNTIL)
+            text = message_text(self.templates.get(key), values, deadline, period, self.lang)
+            if len(self.messages) >= MESSAGE_CACHE:
+                self.messages.clear()
+            found = self.messages[cache_key] = (text, values)
+        return found
+
+    def __call__(self, row: tuple) -> dict:
+        """One finding as the JSON contract describes it, plus citation, explanation and ids."""
+        (fid, pack, control_id, check_id, status, check_status, severity, stored_message, message_key, params, deadline,
+         provider, account_id, evidence, key, account_name,
+         resource_id, r_provider, r_account_id, region, countries, location_kind, kind, uid, name, tags,
+         explain_id, e_control_id, e_provider, e_account_id, e_uid, justification, approver, approved_on, expires,
+         risk_id, risk_justification, risk_approver, risk_approved_on, risk_expires,
+         outcome, due_soon) = row
+        title, citation, (guide, guide_lang), _ = self.controls.get((pack, control_id)) or (control_id, None, (None, None), None)
+        text, values = self._message(message_key, params, deadline, status) if message_key else (stored_message, loads(params))
+        manual = status == "manual"
+        return {
+            "id": fid, "control_id": control_id, "pack": pack, "status": status, "severity": severity, "title": title,
+            "message": text, "message_lang": self.lang if message_key else "en", "message_key": message_key,
+            "message_params": values, "deadline": iso(deadline), "evidence": loads(evidence),
+            "resource": None if resource_id is None else {
+                "provider": r_provider or provider, "account_id": r_account_id or account_id, "region": region,
+                "country": None if location_kind == "global" else countries, "location_kind": location_kind,
+                "type": kind, "uid": uid, "name": name, "tags": loads(tags)},
+            "account": {"provider": provider, "account_id": account_id, "name": account_name} if provider or account_id else None,
+            "citation": citation,
+            "explained_by": None if explain_id is None else {
+                "id": explain_id, "control_id": e_control_id,
+                "scope": {"provider": e_provider, "account_id": e_account_id, "resource_uid": e_uid},
+                "justification": justification, "approver": approver, "approved_on": iso(approved_on), "expires": iso(expires)},
+            "check_id": check_id, "check_status": check_status, "key": key,
+            "remediation": self._remediation(pack, control_id, provider),
+            "accepted_risk": None if risk_id is None else {
+                "id": risk_id, "justification": risk_justification, "approver": risk_approver,
+                "approved_on": iso(risk_approved_on), "expires": iso(risk_expires)},
+            "transition": None if outcome is None else {"outcome": outcome, "due_soon": bool(due_soon)},
+            "guidance": guide if manual else None, "guidance_lang": guide_lang if manual else None,
+        }
 
 
 def guidance(dutch: str | None, english: str | None, lang: str) -> tuple[str | None, str | None]:
@@ -177,16 +243,21 @@ def guidance(dutch: str | None, english: str | None, lang: str) -> tuple[str | N
     return (english, "en") if english else (None, None)
 
 
-def message(row, lang: str) -> str:
-    """The finding's message in ``lang``, from its scan's template; scans before templates keep their English message.
+def message_text(template: str | None, params: dict | None, deadline: date | None, period: str | None, lang: str) -> str:
+    """A message rendered from its template; after a deadline, the transition period (until, or ended on)
+    follows it, as in the stored English message."""
+    text = render(template, params, lang)
+    if deadline is not None:
+        text += " " + render(period, {"deadline": iso(deadline)}, lang)
+    return text
 
-    After a deadline, the transition period (until, or ended on) follows it, as in the stored English message."""
+
+def message(row, lang: str) -> str:
+    """The finding's message in ``lang``, from its scan's template (``MESSAGE_COLUMNS``); scans before templates
+    keep their English message."""
     if row["message_key"] is None:
         return row["message"]
-    text = render(row[f"template_{lang}"], row["message_params"], lang)
-    if row["deadline"] is not None:
-        text += " " + render(row[f"period_{lang}"], {"deadline": iso(row["deadline"])}, lang)
-    return text
+    return message_text(row[f"template_{lang}"], row["message_params"], row["deadline"], row[f"period_{lang}"], lang)
 
 
 def remediation(stored: dict | None, lang: str, provider: str | None = None) -> dict | None:
@@ -202,28 +273,6 @@ def remediation(stored: dict | None, lang: str, provider: str | None = None) -> 
     mine = own.get(provider)
     return {"text": general["text"], "provider_text": mine and mine["text"],
             "links": [*(mine["links"] if mine else []), *general["links"]]}
-
-
-def resource_dict(row) -> dict | None:
-    if row["resource_id"] is None:
-        return None
-    country = None if row["location_kind"] == "global" else row["countries"]
-    return {
-        "provider": row["r_provider"] or row["provider"], "account_id": row["r_account_id"] or row["account_id"],
-        "region": row["r_region"], "country": country, "location_kind": row["location_kind"],
-        "type": row["r_type"], "uid": row["r_uid"], "name": row["r_name"], "tags": row["r_tags"],
-    }
-
-
-def explain_dict(row) -> dict | None:
-    if row["explain_id"] is None:
-        return None
-    return {
-        "id": row["explain_id"], "control_id": row["e_control_id"],
-        "scope": {"provider": row["e_provider"], "account_id": row["e_account_id"], "resource_uid": row["e_resource_uid"]},
-        "justification": row["justification"], "approver": row["approver"],
-        "approved_on": iso(row["approved_on"]), "expires": iso(row["expires"]),
-    }
 
 
 def scan_dict(engine: Engine, scan_id: int) -> dict:

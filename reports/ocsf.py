@@ -23,7 +23,8 @@ from py_ocsf_models.objects.compliance_status import StatusID as ComplianceStatu
 from py_ocsf_models.objects.evidence_artifacts import EvidenceArtifacts
 from py_ocsf_models.objects.metadata import Metadata
 
-WRITE_BATCH = 1000  # events per write call
+from reports.tabular import ByteSink
+
 _CLASS = {name: ComplianceFinding.model_fields[name].default for name in ("category_name", "category_uid", "class_name",
                                                                          "class_uid")}
 _SCHEMA_VERSION = Metadata.model_fields["version"].default
@@ -35,9 +36,14 @@ COMPLIANCE_STATUS = {"pass": ComplianceStatusID.Pass, "fail": ComplianceStatusID
                      "transition": ComplianceStatusID.Warning, "explained": ComplianceStatusID.Warning,
                      "manual": ComplianceStatusID.Unknown, "error": ComplianceStatusID.Unknown,
                      "not_applicable": ComplianceStatusID.Other}
+_SEVERITY_ID = {name: int(value) for name, value in SEVERITY.items()}
+_NEW, _SUPPRESSED = int(StatusID.New), int(StatusID.Suppressed)
+_ACTIVITY_NAME, _ACTIVITY_ID = ActivityID.Create.name, int(ActivityID.Create)
+_TYPE_UID = int(ComplianceFindingTypeID.Create)
+_OPTIONAL = ("message", "evidences", "remediation")  # the event's fields that may have no value: then left out
 
 
-def _present(**fields) -> dict:
+def _present(fields: dict) -> dict:
     """The fields that have a value: the models' encoding leaves out what is None."""
     return {name: value for name, value in fields.items() if value is not None}
 
@@ -46,12 +52,12 @@ def resource_details(finding: dict) -> list[dict]:
     """The judged resource, or the account for an account-level finding."""
     res, acct = finding["resource"], finding["account"]
     if res:
-        return [_present(region=res["region"], data={"provider": res["provider"], "account_id": res["account_id"],
-                                                      "country": res["country"], "location_kind": res["location_kind"],
-                                                      "tags": res["tags"]},
-                         name=res["name"], type=res["type"], uid=res["uid"])]
+        return [_present({"region": res["region"], "data": {"provider": res["provider"], "account_id": res["account_id"],
+                                                            "country": res["country"], "location_kind": res["location_kind"],
+                                                            "tags": res["tags"]},
+                          "name": res["name"], "type": res["type"], "uid": res["uid"]})]
     if acct:
-        return [_present(data={"provider": acct["provider"]}, name=acct["name"], type="account", uid=acct["account_id"])]
+        return [_present({"data": {"provider": acct["provider"]}, "name": acct["name"], "type": "account", "uid": acct["account_id"]})]
     return []
 
 
@@ -60,52 +66,77 @@ def _time_dt(started: str) -> str:
     return started.replace("+00:00", "Z")
 
 
-def event(finding: dict, scan: dict) -> dict:
-    """One finding as an OCSF Compliance Finding."""
-    millis = int(datetime.fromisoformat(scan["started_at"]).timestamp() * 1000)
-    started = _time_dt(scan["started_at"])
-    cite, fix, res, acct = finding["citation"] or {}, finding["remediation"], finding["resource"] or {}, finding["account"] or {}
-    evidence = finding["evidence"]
-    return _present(
-        message=finding["message"],
-        metadata={"event_code": finding["control_id"], "uid": f"{scan['id']}/{finding['id']}",
-                  "product": {"name": "Wolkenwacht", "vendor_name": "Wolkenwacht", "version": scan["tool_version"]},
-                  "version": _SCHEMA_VERSION},
-        severity_id=int(SEVERITY.get(finding["severity"], SeverityID.Unknown)), severity=finding["severity"],
-        status=finding["status"], status_code=finding["status"],
-        status_id=int(StatusID.Suppressed if finding["status"] == "explained" else StatusID.New),
-        unmapped={"scan_id": scan["id"], "finding_id": finding["id"], "provider": res.get("provider") or acct.get("provider"),
-                  "account_id": res.get("account_id") or acct.get("account_id"), "deadline": finding["deadline"],
-                  "explained_by": finding["explained_by"]},
-        activity_name=ActivityID.Create.name, activity_id=int(ActivityID.Create),
-        finding_info=_present(created_time=millis, created_time_dt=started, desc=finding["message"],
-                              title=finding["title"], types=[finding["pack"]], uid=finding["key"]),
-        **_CLASS,
-        compliance=_present(
-            category=cite.get("section"),
-            checks=[{"status": finding["check_status"], "uid": finding["check_id"]}] if finding["check_id"] else None,
-            control=finding["control_id"], desc=cite.get("quote"),
-            requirements=[f"{finding['pack']}/{finding['control_id']}"],
-            standards=[cite["document"]] if cite.get("document") else [finding["pack"]],
-            status_id=int(COMPLIANCE_STATUS[finding["status"]])),
-        evidences=None if evidence is None else [{
-            "data": evidence if isinstance(evidence, dict) else {"value": evidence},
-            "name": finding["check_id"], "verdict_id": _VERDICT}],
-        remediation=fix and _present(desc=" ".join(filter(None, (fix["text"], fix.get("provider_text")))),
-                                     references=fix["links"] or None),
-        resources=resource_details(finding),
-        time=millis, time_dt=started, type_uid=int(ComplianceFindingTypeID.Create),
-    )
+class Events:
+    """Each finding of one scan as an OCSF Compliance Finding. What is the same for every event (the scan's
+    time, the product) and for every finding of a control, check and status (the compliance object) or of a
+    control and provider (the remediation) is built once."""
+
+    def __init__(self, scan: dict):
+        self.scan_id = scan["id"]
+        self.millis = int(datetime.fromisoformat(scan["started_at"]).timestamp() * 1000)
+        self.started = _time_dt(scan["started_at"])
+        self.product = {"name": "Wolkenwacht", "vendor_name": "Wolkenwacht", "version": scan["tool_version"]}
+        self.compliance: dict[tuple, dict] = {}
+        self.remediation: dict[tuple, dict | None] = {}
+
+    def _compliance(self, finding: dict) -> dict:
+        key = (finding["pack"], finding["control_id"], finding["check_id"], finding["check_status"], finding["status"])
+        if key not in self.compliance:
+            pack, control_id, check_id, check_status, status = key
+            cite = finding["citation"] or {}
+            self.compliance[key] = _present({
+                "category": cite.get("section"),
+                "checks": [{"status": check_status, "uid": check_id}] if check_id else None,
+                "control": control_id, "desc": cite.get("quote"), "requirements": [f"{pack}/{control_id}"],
+                "standards": [cite["document"]] if cite.get("document") else [pack],
+                "status_id": int(COMPLIANCE_STATUS[status])})
+        return self.compliance[key]
+
+    def _remediation(self, finding: dict) -> dict | None:
+        """The finding's remediation (its control's, for its provider: the account's) as OCSF's object."""
+        key = (finding["pack"], finding["control_id"], (finding["account"] or {}).get("provider"))
+        if key not in self.remediation:
+            fix = finding["remediation"]
+            self.remediation[key] = fix and _present({
+                "desc": " ".join(filter(None, (fix["text"], fix.get("provider_text")))), "references": fix["links"] or None})
+        return self.remediation[key]
+
+    def __call__(self, finding: dict) -> dict:
+        res, acct, evidence = finding["resource"] or {}, finding["account"] or {}, finding["evidence"]
+        status = finding["status"]
+        event = {
+            "message": finding["message"],
+            "metadata": {"event_code": finding["control_id"], "uid": f"{self.scan_id}/{finding['id']}",
+                         "product": self.product, "version": _SCHEMA_VERSION},
+            "severity_id": _SEVERITY_ID.get(finding["severity"], int(SeverityID.Unknown)), "severity": finding["severity"],
+            "status": status, "status_code": status, "status_id": _SUPPRESSED if status == "explained" else _NEW,
+            "unmapped": {"scan_id": self.scan_id, "finding_id": finding["id"],
+                         "provider": res.get("provider") or acct.get("provider"),
+                         "account_id": res.get("account_id") or acct.get("account_id"), "deadline": finding["deadline"],
+                         "explained_by": finding["explained_by"]},
+            "activity_name": _ACTIVITY_NAME, "activity_id": _ACTIVITY_ID,
+            "finding_info": _present({"created_time": self.millis, "created_time_dt": self.started, "desc": finding["message"],
+                                      "title": finding["title"], "types": [finding["pack"]], "uid": finding["key"]}),
+            **_CLASS,
+            "compliance": self._compliance(finding),
+            "evidences": None if evidence is None else [{
+                "data": evidence if isinstance(evidence, dict) else {"value": evidence},
+                "name": finding["check_id"], "verdict_id": _VERDICT}],
+            "remediation": self._remediation(finding),
+            "resources": resource_details(finding),
+            "time": self.millis, "time_dt": self.started, "type_uid": _TYPE_UID,
+        }
+        for name in _OPTIONAL:
+            if event[name] is None:
+                del event[name]
+        return event
 
 
 def write_ocsf(data: dict, out: IO[str]) -> int:
-    """Write one OCSF event per line as the findings stream, in batches; returns the number of events."""
-    count, lines, scan = 0, [], data["scan"]
+    """Write one OCSF event per line as the findings stream; returns the number of events."""
+    sink, event, count = ByteSink(out), Events(data["scan"]), 0
     for finding in data["findings"]:
-        lines.append(orjson.dumps(event(finding, scan), option=orjson.OPT_APPEND_NEWLINE).decode())
-        if len(lines) == WRITE_BATCH:
-            out.write("".join(lines))
-            count += len(lines)
-            lines.clear()
-    out.write("".join(lines))
-    return count + len(lines)
+        sink.add(orjson.dumps(event(finding), option=orjson.OPT_APPEND_NEWLINE))
+        count += 1
+    sink.flush()
+    return count

@@ -1,7 +1,9 @@
 """The scorecard at the top of the HTML report: per pack each control with its worst status and
 counts, breakdowns by severity, provider, account and country, and the bar charts drawn from them.
 
-Everything is counted in SQL over all findings of the selection, so it holds at any estate size.
+Everything is counted in SQL over all findings of the selection, so it holds at any estate size: one grouped
+query per pack, control, provider, account, severity and status gives every breakdown but the countries (a
+resource may use several), and the passes per control.
 """
 
 from collections import defaultdict
@@ -25,6 +27,10 @@ def worst(counts: dict[str, int]) -> str | None:
     return next((s for s in WORST_FIRST if counts.get(s)), None)
 
 
+_TALLIED = (_f.c.pack, _f.c.control_id, _f.c.provider, _f.c.account_id, _f.c.severity)
+PACK, CONTROL, PROVIDER, ACCOUNT, SEVERITY = range(len(_TALLIED))
+
+
 def _grouped(conn, keys: list, where: list, from_=_f) -> dict[tuple, dict[str, int]]:
     """Counts per status for each combination of ``keys``."""
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
@@ -34,25 +40,44 @@ def _grouped(conn, keys: list, where: list, from_=_f) -> dict[tuple, dict[str, i
     return found
 
 
+def _tally(conn, where: list) -> dict[tuple, dict[str, int]]:
+    """Counts per status for each pack, control, provider, account and severity (``_TALLIED``): one pass over the findings."""
+    return _grouped(conn, list(_TALLIED), where)
+
+
+def _sum(tally: dict[tuple, dict[str, int]], positions: tuple[int, ...], statuses=None) -> dict[tuple, dict[str, int]]:
+    """The tally's counts per status added up per combination of the keys at ``positions``, optionally only some statuses."""
+    found: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for key, counts in tally.items():
+        summed = found[tuple(key[i] for i in positions)]
+        for status, n in counts.items():
+            if statuses is None or status in statuses:
+                summed[status] = summed.get(status, 0) + n
+    return {key: counts for key, counts in found.items() if counts}
+
+
 def _rows(grouped: dict[tuple, dict[str, int]], label=lambda key: key[0]) -> list[dict]:
     return [{"key": key, "label": label(key), "counts": counts, "total": sum(counts.values()),
              "failing": sum(counts.get(s, 0) for s in FAILING)} for key, counts in grouped.items()]
 
 
-def _controls(conn, scan_id: int, packs: list[str] | None, lang: str, where: list) -> list[dict]:
-    """Per pack: its document, counts per status, and each control with its counts, worst status and the
-    providers where it fails or was not observed."""
-    counts = _grouped(conn, [_f.c.pack, _f.c.control_id], where)
-    where_failing: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for (pack, cid, provider), c in _grouped(conn, [_f.c.pack, _f.c.control_id, _f.c.provider],
-                                             [*where, _f.c.status.in_(FAILING)]).items():
-        where_failing[(pack, cid)][provider or "–"] = sum(c.values())
+def _known(conn, scan_id: int, packs: list[str] | None, lang: str) -> dict[tuple, tuple]:
+    """Per pack and control of the scan: its title in ``lang``, severity and document."""
     title = _c.c.title_en if lang == "en" else _c.c.title_nl
     stmt = select(_c.c.pack, _c.c.control_id, title, _c.c.severity, _c.c.document).where(_c.c.scan_id == scan_id)
     if packs:
         stmt = stmt.where(_c.c.pack.in_(packs))
+    return {(p, cid): (t, sev, doc) for p, cid, t, sev, doc in conn.execute(stmt)}
+
+
+def _controls(tally: dict[tuple, dict[str, int]], known: dict[tuple, tuple]) -> list[dict]:
+    """Per pack: its document, counts per status, and each control with its counts, worst status and the
+    providers where it fails or was not observed."""
+    counts = _sum(tally, (PACK, CONTROL))
+    where_failing: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for (pack, cid, provider), c in _sum(tally, (PACK, CONTROL, PROVIDER), FAILING).items():
+        where_failing[(pack, cid)][provider or "–"] = sum(c.values())
     result: dict[str, dict] = {}
-    known = {(p, cid): (t, sev, doc) for p, cid, t, sev, doc in conn.execute(stmt)}
     for pack, cid in sorted(set(known) | set(counts)):
         t, sev, doc = known.get((pack, cid), (None, None, None))
         entry = result.setdefault(pack, {"pack": pack, "document": doc, "controls": [], "counts": defaultdict(int)})
@@ -68,9 +93,9 @@ def _controls(conn, scan_id: int, packs: list[str] | None, lang: str, where: lis
     return list(result.values())
 
 
-def _accounts(conn, scan_id: int, where: list) -> list[dict]:
+def _accounts(conn, scan_id: int, tally: dict[tuple, dict[str, int]]) -> list[dict]:
     names = {(p, a): n for p, a, n in conn.execute(select(_a.c.provider, _a.c.account_id, _a.c.name).where(_a.c.scan_id == scan_id))}
-    rows = _rows(_grouped(conn, [_f.c.provider, _f.c.account_id], where),
+    rows = _rows(_sum(tally, (PROVIDER, ACCOUNT)),
                  lambda key: " ".join(filter(None, (key[0], key[1], names.get(key) and f"({names[key]})"))))
     return sorted(rows, key=lambda r: (-r["failing"], -r["total"], r["label"]))
 
@@ -100,15 +125,16 @@ def bars(rows: list[dict], keys: tuple[str, ...], proportional: bool = False) ->
 
 
 def scorecard(engine: Engine, scan_id: int, packs: list[str] | None, lang: str) -> dict:
-    """Counts per pack and control, breakdowns by severity, provider, account and country, and charts."""
+    """Counts per pack and control, breakdowns by severity, provider, account and country, charts, and the
+    passing findings counted per control (``passes``)."""
     where = finding_filter(scan_id, packs, None)
-    not_passing = [*where, _f.c.status.in_(NOT_PASSING)]
     with engine.connect() as conn:
-        pack_rows = _controls(conn, scan_id, packs, lang, where)
-        severity = {r["key"][0]: r for r in _rows(_grouped(conn, [_f.c.severity], where))}
-        providers = sorted(_rows(_grouped(conn, [_f.c.provider], where)), key=lambda r: r["label"] or "")
-        by_provider_severity = _grouped(conn, [_f.c.provider, _f.c.severity], not_passing)
-        accounts, countries = _accounts(conn, scan_id, where), _countries(conn, where)
+        tally, known = _tally(conn, where), _known(conn, scan_id, packs, lang)
+        accounts, countries = _accounts(conn, scan_id, tally), _countries(conn, where)
+    pack_rows = _controls(tally, known)
+    severity = {r["key"][0]: r for r in _rows(_sum(tally, (SEVERITY,)))}
+    providers = sorted(_rows(_sum(tally, (PROVIDER,))), key=lambda r: r["label"] or "")
+    by_provider_severity = _sum(tally, (PROVIDER, SEVERITY), NOT_PASSING)
     provider_severity = [{"label": p["label"] or "–", "total": 0, "counts": {
         sev: sum(by_provider_severity.get((p["key"][0], sev), {}).values()) for sev in SEVERITIES}} for p in providers]
     for row in provider_severity:
@@ -121,6 +147,8 @@ def scorecard(engine: Engine, scan_id: int, packs: list[str] | None, lang: str) 
     return {
         "packs": pack_rows, "totals": dict(totals), "accounts": accounts, "countries": countries, "providers": providers,
         "severity": [severity[s] for s in SEVERITIES if s in severity],
+        "passes": [{"pack": pack, "control_id": cid, "title": known.get((pack, cid), (None,))[0] or cid, "count": c["pass"]}
+                   for (pack, cid), c in sorted(_sum(tally, (PACK, CONTROL), ("pass",)).items())],
         "charts": {
             "packs": bars([{"label": p["pack"], "counts": p["counts"], "total": p["total"]} for p in pack_rows],
                           WORST_FIRST, proportional=True),
@@ -128,17 +156,6 @@ def scorecard(engine: Engine, scan_id: int, packs: list[str] | None, lang: str) 
             "accounts": bars([{"label": a["label"], "counts": a["counts"], "total": a["failing"]} for a in top], FAILING),
         },
     }
-
-
-def pass_counts(engine: Engine, scan_id: int, packs: list[str] | None, lang: str) -> list[dict]:
-    """Passing findings counted per control."""
-    title = _c.c.title_en if lang == "en" else _c.c.title_nl
-    stmt = (select(_f.c.pack, _f.c.control_id, title, func.count())
-            .select_from(_f.outerjoin(_c, (_c.c.scan_id == _f.c.scan_id) & (_c.c.pack == _f.c.pack) & (_c.c.control_id == _f.c.control_id)))
-            .where(*finding_filter(scan_id, packs, ["pass"]))
-            .group_by(_f.c.pack, _f.c.control_id, title).order_by(_f.c.pack, _f.c.control_id))
-    with engine.connect() as conn:
-        return [{"pack": p, "control_id": cid, "title": t or cid, "count": n} for p, cid, t, n in conn.execute(stmt)]
 
 
 def control_info(engine: Engine, scan_id: int, lang: str) -> dict[str, dict]:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from inventory.errors import UserError
-from reports.tabular import BOM, CSV_COLUMNS, FORMULA_START, csv_cell
+from reports.tabular import BOM, CSV_COLUMNS, FORMULA_START, SEPARATORS, csv_cell, csv_line
 from reports.write import write_report
 
 
@@ -93,6 +93,15 @@ def test_csv_cell_guards_every_formula_start(start):
 @pytest.mark.parametrize("value", ["plain", "2030-07-03", "", 42, None])
 def test_csv_cell_leaves_safe_values(value):
     assert csv_cell(value) == value
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_csv_line_writes_what_csv_writer_writes(separator):
+    values = (7, None, "", "plain", "a,b", "a;b", 'say "hi"', '"', "line\nbreak", "cr\rlf\r\n", "=1+1", "-5", "@x",
+              " leading space", "tab\tinside", "é ü ✓", '{"a":[1,2],"b":"x;y"}', 3.25, True, "'quoted'")
+    expected = io.StringIO(newline="")
+    csv.writer(expected, delimiter=separator).writerow([csv_cell(v) for v in values])
+    assert csv_line(values, separator) == expected.getvalue()
 
 
 def test_semicolon_separator_for_dutch_spreadsheets(inventory):
