@@ -86,8 +86,7 @@ def _csv_field(value: Any, separator: str) -> str:
         return ""
     if not isinstance(value, str):
         return str(value)
-    if value.startswith(FORMULA_START):
-        value = "'" + value
+    value = csv_cell(value)
     if separator in value or '"' in value or "\r" in value or "\n" in value:
         return '"' + value.replace('"', '""') + '"'
     return value
