@@ -2,8 +2,10 @@
 
 Each connector scans its emulator (moto server for AWS; the fake ARM, Cloud Asset and Graph from
 ``scanner/demo/emulators``) through a proxy that holds every request for ``--latency`` seconds
-before forwarding it. Emulators and proxies run in processes of their own, so this process runs
-only the connector. The floor is ``calls x latency / concurrency``: the time
+before forwarding it; it puts its own URL in place of the emulator's in answers (next-page links,
+redirects), so every page goes through it. Emulators and proxies run in processes of their own, so
+this process runs only the connector; the CPU each of them spent during the scan is reported beside
+the scanner's. The floor is ``calls x latency / concurrency``: the time
 the calls take when ``--concurrency`` of them are always in flight. The goal is a wall time within
 1.5x of the floor. ``--latency 0`` shows what the emulators and the scanner cost by themselves.
 
