@@ -2,8 +2,10 @@
 
 Each connector scans its emulator (moto server for AWS; the fake ARM, Cloud Asset and Graph from
 ``scanner/demo/emulators``) through a proxy that holds every request for ``--latency`` seconds
-before forwarding it. Emulators and proxies run in processes of their own, so this process runs
-only the connector. The floor is ``calls x latency / concurrency``: the time
+before forwarding it; it puts its own URL in place of the emulator's in answers (next-page links,
+redirects), so every page goes through it. Emulators and proxies run in processes of their own, so
+this process runs only the connector; the CPU each of them spent during the scan is reported beside
+the scanner's. The floor is ``calls x latency / concurrency``: the time
 the calls take when ``--concurrency`` of them are always in flight. The goal is a wall time within
 1.5x of the floor. ``--latency 0`` shows what the emulators and the scanner cost by themselves.
 
@@ -43,6 +45,7 @@ STATS = "/_latency/stats"  # the proxy's own counters, not forwarded and not cou
 
 class _Delay(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes: no 40 ms wait for a delayed ACK
 
     def _serve(self) -> None:
         proxy: LatencyProxy = self.server.proxy
@@ -57,6 +60,7 @@ class _Delay(BaseHTTPRequestHandler):
         try:
             time.sleep(proxy.latency)
             status, headers, data = proxy.forward(self.command, self.path, dict(self.headers.items()), body)
+            headers, data = proxy.through_me(headers, data)
         finally:
             with proxy.lock:
                 proxy.now -= 1
@@ -86,9 +90,17 @@ class LatencyProxy(FakeServer):
         self.server.proxy = self
         parts = urlsplit(upstream)
         self.upstream, self.latency = (parts.hostname, parts.port), latency
+        self.upstream_url = f"{parts.scheme}://{parts.netloc}".encode()
         self.calls = self.now = self.most = 0
         self.lock = threading.Lock()
         self._local = threading.local()  # one kept-alive upstream connection per proxy thread
+
+    def through_me(self, headers: list, data: bytes) -> tuple[list, bytes]:
+        """The answer with the upstream's own URL (in next-page links, redirects) replaced by the proxy's,
+        so that following a link goes through the proxy too."""
+        mine = self.url.encode()
+        return ([(name, value.replace(self.upstream_url.decode(), self.url)) for name, value in headers],
+                data.replace(self.upstream_url, mine))
 
     def forward(self, method: str, path: str, headers: dict, body: bytes) -> tuple[int, list, bytes]:
         headers = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP} | {"Accept-Encoding": "identity"}
@@ -136,8 +148,12 @@ def demo(name: str) -> dict:
 
 
 def azure_estate(servers: int, databases: int) -> dict:
-    """The demo estate plus ``servers`` SQL servers with ``databases`` databases each, in its first subscription."""
-    estate = demo("azure_estate.json")
+    """The demo estate plus ``servers`` SQL servers with ``databases`` databases each, in its first subscription.
+
+    Pages as large as the real services send them (Resource Graph up to ``$top`` = 1000 rows, ARM lists
+    1000 items), not the emulator's test pages of 2 and 3, which would turn the bench into a test of
+    Resource Graph's quota of 15 queries per 5 seconds (the emulator's default, as the real service's)."""
+    estate = demo("azure_estate.json") | {"page_size": 1000, "graph_page_size": 1000}
     estate.pop("graph_quota", None)
     subscription = estate["subscriptions"][0]
     server = next(r for r in subscription["resources"] if r["type"] == "Microsoft.Sql/servers")
@@ -221,33 +237,53 @@ def m365_connector(url: str, args) -> object:
     return M365Connector(config, context(args))
 
 
-def child(stack: ExitStack, *argv: str) -> str:
-    """Start a Python process that prints ``label: url`` once it serves; returns the url."""
+def child(stack: ExitStack, *argv: str) -> subprocess.Popen:
+    """Start a Python process that prints ``label: url`` once it serves; returns it, with its ``url``."""
     process = subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
     stack.callback(_stop, process)
     line = process.stdout.readline()
     if ": http" not in line:
         raise RuntimeError(f"{' '.join(argv)} did not start")
-    return line.rsplit(": ", 1)[1].strip()
+    process.url = line.rsplit(": ", 1)[1].strip()
+    return process
 
 
 def emulator(stack: ExitStack, module: str, estate: dict) -> str:
     """An emulator of scanner/demo/emulators serving ``estate``, in a process of its own; returns its url."""
     path = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "estate.json"
     path.write_text(json.dumps(estate), encoding="utf-8")
-    return child(stack, "-m", f"scanner.demo.emulators.{module}", str(path), "--port", "0")
+    return child(stack, "-m", f"scanner.demo.emulators.{module}", str(path), "--port", "0").url
+
+
+def children_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) so far of each child process of this one, by pid (from /proc; empty elsewhere)."""
+    out, tick = {}, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid():  # fields after the name: state, ppid, ..., utime (12th), stime (13th)
+            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
 
 
 def timed_scan(upstream: str, build, latency: float) -> tuple[float, float, list, dict]:
-    """Scan through a latency proxy of its own: wall and CPU seconds of ``collect()``, the rows, the proxy's counters."""
+    """Scan through a latency proxy of its own: wall and CPU seconds of ``collect()``, the rows, the proxy's counters
+    with the CPU seconds the proxy and the emulator spent during the scan."""
     with ExitStack() as stack:
         proxy = child(stack, str(Path(__file__).resolve()), "--proxy", upstream, "--latency", str(latency))
-        connector = build(proxy)
+        connector = build(proxy.url)
+        before = children_cpu()
         started, cpu = time.perf_counter(), time.process_time()
         rows = list(connector.collect())
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        return wall, cpu, rows, json.loads(urlopen(proxy + STATS).read())
+        spent = {pid: seconds - before.get(pid, 0.0) for pid, seconds in children_cpu().items()}
+        stats = json.loads(urlopen(proxy.url + STATS).read())
+        stats["proxy_cpu"] = spent.pop(proxy.pid, None)
+        stats["emulator_cpu"] = sum(spent.values()) if spent else None
+        return wall, cpu, rows, stats
 
 
 def measure(label: str, upstream: str, build, args) -> dict:
@@ -257,8 +293,14 @@ def measure(label: str, upstream: str, build, args) -> dict:
     floor = stats["calls"] * args.latency / args.concurrency
     failed = sorted({r.call for r in rows if isinstance(r, Collection) and not r.ok})
     return {"connector": label, "calls": stats["calls"], "most_in_flight": stats["most"], "cold_s": round(cold, 2),
-            "wall_s": round(wall, 2), "scanner_cpu_s": round(cpu, 2), "floor_s": round(floor, 2), "ratio": round(wall / floor, 2) if floor else None,
+            "wall_s": round(wall, 2), "scanner_cpu_s": round(cpu, 2),
+            "proxy_cpu_s": _round(stats["proxy_cpu"]), "emulator_cpu_s": _round(stats["emulator_cpu"]),
+            "floor_s": round(floor, 2), "ratio": round(wall / floor, 2) if floor else None,
             "rows": len(rows), "failed_calls": failed}
+
+
+def _round(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
 
 
 def serve_proxy(upstream: str, latency: float) -> None:

@@ -1,13 +1,14 @@
 """The AWS connector: accounts, regions, resources with location and encryption, security services.
 
-Per account it runs, on one bounded thread pool (``max_workers``):
+Per account it runs, on one bounded thread pool (``max_workers``), all calls at once:
 
 1. per region: KMS keys (ListKeys + DescribeKey) and the Resource Groups Tagging API, because the
-   other resources need them (key custody of the key they use; tags of types whose list call
+   other resources' rows need them (key custody of the key they use; tags of types whose list call
    carries none);
 2. per region x service: every other resource spec (``services.py``), the EBS default
    encryption setting and the five security services; S3 once per account (its listing is
-   global, each bucket's region comes from GetBucketLocation);
+   global, each bucket's region comes from GetBucketLocation). Their calls do not wait for step 1,
+   only the building of their rows does;
 3. tagged resources of other types from step 1 that no spec collected.
 
 A spec's per-item calls (one per bucket, key, table, queue, topic) fan out on pools of their own,
@@ -25,7 +26,7 @@ The calls it makes and the read-only IAM actions they need are declared in ``cal
 ``permissions.md``).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from connectors.aws import accounts, inventory, security
@@ -78,9 +79,23 @@ class AwsConnector:
         if not regions:
             return
         estate, clients = self.config.name, self.clients
-        # step 1: KMS keys and the Tagging API, which the other resources need
+        # step 1: KMS keys and the Tagging API, which the other resources' rows need
         kms = [pool.submit(list_spec, KMS_SPEC, scope.at(r), clients, estate, self.context) for r in regions]
         tagging = [pool.submit(inventory.tagged_resources, scope.at(r), clients, estate) for r in regions]
+        # step 2: every other spec, setting and security service, region by region; a listing becomes rows below
+        tasks: dict[Future, tuple[Call, Scope, bool]] = {future: (KMS_SPEC.list, scope.at(r), True)
+                                                         for future, r in zip(kms, regions, strict=True)}
+        for spec in SPECS:
+            if spec is KMS_SPEC:
+                continue
+            for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
+                tasks[pool.submit(list_spec, spec, where, clients, estate, self.context)] = (spec.list, where, True)
+        for where in map(scope.at, regions):
+            tasks[pool.submit(inventory.ebs_default_encryption, where, clients, estate)] = (EBS_DEFAULT, where, False)
+            for check in security.CHECKS:
+                task = pool.submit(security.security_rows, check, where, clients, estate)
+                tasks[task] = (check.calls[0], where, False)
+
         kms_listings = [future.result() for future in kms]  # list_spec records its own failures
         keys = {item["KeyId"]: item for listing in kms_listings for item in listing.items if "KeyId" in item}
         unobserved = {listing.scope.region for listing in kms_listings if not all(r.ok for r in listing.records)}
@@ -91,27 +106,10 @@ class AwsConnector:
             inventory.add_tagged(tagged, mappings, scope.at(region))
         tags = {key: mapping for key, (mapping, _) in tagged.items()}
 
-        # step 2: every other spec, setting and security service, region by region
-        tasks: dict[Future, tuple[Call, Scope]] = {}
-        for listing in kms_listings:
-            tasks[pool.submit(listed_rows, listing, keys, tags, unobserved)] = (KMS_SPEC.list, listing.scope)
-        for spec in SPECS:
-            if spec is KMS_SPEC:
-                continue
-            for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
-                task = pool.submit(lambda s, w: listed_rows(list_spec(s, w, clients, estate, self.context), keys, tags, unobserved),
-                                   spec, where)
-                tasks[task] = (spec.list, where)
-        for where in map(scope.at, regions):
-            task = pool.submit(inventory.ebs_default_encryption, where, clients, estate)
-            tasks[task] = (EBS_DEFAULT, where)
-            for check in security.CHECKS:
-                task = pool.submit(security.security_rows, check, where, clients, estate)
-                tasks[task] = (check.calls[0], where)
-
         collected: set[str] = set()
-        for future, (call, where) in tasks.items():  # in submission order: the same rows in the same order every scan
-            for row in self._rows(future, call, where):
+        for future, (call, where, listing) in tasks.items():  # in submission order: the same rows in the same order every scan
+            finish = (lambda done: listed_rows(done, keys, tags, unobserved)) if listing else (lambda done: done)
+            for row in self._rows(future, finish, call, where):
                 if isinstance(row, Resource):
                     collected.add(arn_key(row.uid))
                 yield row
@@ -120,10 +118,11 @@ class AwsConnector:
             if key not in collected:
                 yield inventory.other_resource(mapping, where)
 
-    def _rows(self, future: Future, call: Call, where: Scope) -> list:
-        """A task's rows; an unexpected failure (e.g. an answer of an unforeseen shape) is a recorded error."""
+    def _rows(self, future: Future, finish: Callable[[object], list], call: Call, where: Scope) -> list:
+        """A task's rows (``finish`` of its result); an unexpected failure (e.g. an answer of an unforeseen shape) is a
+        recorded error."""
         try:
-            return future.result()
+            return finish(future.result())
         except Exception as exc:
             return [call.record(provider="aws", estate=self.config.name, account_id=where.account_id,
                                 region=where.region, ok=False, error=f"{type(exc).__name__}: {exc}"[:2000])]

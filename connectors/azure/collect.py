@@ -128,21 +128,27 @@ class AzureConnector:
                        raw=json_safe({**sub, "managementGroupAncestorsChain": chain}))
 
     def _subscription(self, sub_id: str, graph_rows: list[dict] | None) -> list[Row]:
-        """Everything per subscription after the Resource Graph query (runs in a worker thread)."""
-        out: list[Row] = []
-        created = self._attempt(lambda: self._created_times(sub_id), LIST_RESOURCES, sub_id)
-        out.append(created.record)
+        """Everything per subscription after the Resource Graph query (runs in a worker thread).
+
+        The created-times list, the Defender plans and the policy assignments are read while the SQL
+        reads fan out: none waits for another, and the rows keep their order."""
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="azure-sub") as pool:
+            created_read = pool.submit(self._attempt, lambda: self._created_times(sub_id), LIST_RESOURCES, sub_id)
+            defender_read = pool.submit(self._attempt, lambda: security.defender_plans(self.clients, sub_id),
+                                        READ_PRICINGS, sub_id)
+            allowed_read = pool.submit(self._attempt, lambda: policy.allowed_locations(self.clients, sub_id),
+                                       READ_ASSIGNMENTS, sub_id)
+            details, sql_records = self._sql_encryption(sub_id, graph_rows) if graph_rows is not None else ({}, [])
+            created, defender, allowed = created_read.result(), defender_read.result(), allowed_read.result()
+        out: list[Row] = [created.record]
         if graph_rows is not None:
-            details, records = self._sql_encryption(sub_id, graph_rows)
-            out += records
+            out += sql_records
             for row in graph_rows:
                 at_rest = details.get(row["id"].lower()) or encryption.at_rest(row)
                 out.append(_resource(sub_id, row, at_rest, (created.value or {}).get(row["id"].lower()),
                                      "resourcegraph:Resources"))
             out += security.sentinel(sub_id, graph_rows)
-        defender = self._attempt(lambda: security.defender_plans(self.clients, sub_id), READ_PRICINGS, sub_id)
         out += [defender.record, *(defender.value or [])]
-        allowed = self._attempt(lambda: policy.allowed_locations(self.clients, sub_id), READ_ASSIGNMENTS, sub_id)
         out += [allowed.record, *(allowed.value or [])]
         return out
 
@@ -154,19 +160,18 @@ class AzureConnector:
     def _sql_encryption(self, sub_id: str, rows: list[dict]) -> tuple[dict[str, encryption.AtRest], list[Collection]]:
         """TDE per database with its server's protector; failed reads are recorded, the others go on.
 
-        The reads of one kind run in parallel (``concurrency.sql`` per subscription); rows keep the Resource Graph order."""
+        The protector and TDE reads run in one fan-out (``concurrency.sql`` per subscription); rows keep the Resource Graph order."""
         client = self.clients.resources(sub_id).resources
-
-        def children(parents: list[dict], suffix: str, call: Call) -> list:
-            answers = self.context.each(lambda row: client.get_by_id(
-                f"{row['id']}/{suffix}", api_version=encryption.SQL_API_VERSION, **self.clients.call_options),
-                parents, call.service, sub_id)
-            return [self._attempt(lambda a=answer: unwrap(a), call, sub_id) for answer in answers]
-
         servers = [row for row in rows if encryption.is_sql_server(row)]
         databases = [row for row in rows if encryption.is_sql_database(row)]
-        read_protectors = children(servers, "encryptionProtector/current", READ_PROTECTOR)
-        read_tde = children(databases, "transparentDataEncryption/current", READ_TDE)
+        reads = [(row, "encryptionProtector/current", READ_PROTECTOR) for row in servers]
+        reads += [(row, "transparentDataEncryption/current", READ_TDE) for row in databases]
+        answers = self.context.each(lambda read: client.get_by_id(
+            f"{read[0]['id']}/{read[1]}", api_version=encryption.SQL_API_VERSION, **self.clients.call_options),
+            reads, READ_TDE.service, sub_id)
+        outcomes = [self._attempt(lambda a=answer: unwrap(a), call, sub_id)
+                    for answer, (_, _, call) in zip(answers, reads, strict=True)]
+        read_protectors, read_tde = outcomes[:len(servers)], outcomes[len(servers):]
         protectors = {row["id"].lower(): encryption.sql_protector(_properties(outcome))
                       for row, outcome in zip(servers, read_protectors, strict=True)}
         details = dict(protectors)

@@ -13,11 +13,15 @@ Org Policy API v2 for the effective ``gcp.resourceLocations`` constraint:
 5. ``searchAllResources`` (assetTypes = serviceusage Service, name securitycenter.googleapis.com)
    -> SecurityService ``scc`` per project (``security_services``).
 
+Steps 2, 3 and 4 run at the same time (3 and 4 each at most ``concurrency`` of its service in flight);
+their rows come out in the order above.
+
 A failed call becomes a Collection error for its project (or for the whole estate when it was
 scope-wide); the scan goes on.
 """
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -128,9 +132,14 @@ class GcpConnector:
             return
         projects = self._projects(found.value)
         yield from (self._account(p) for p in projects)
-        searched = self._attempt(lambda: self._search([]), SEARCH_RESOURCES)
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="gcp") as pool:  # none of these waits for another
+            searching = pool.submit(self._attempt, lambda: self._search([]), SEARCH_RESOURCES)
+            listing = pool.submit(self.context.each, lambda p: self._list_assets(p.id), projects, LIST_ASSETS.service)
+            reading = pool.submit(self.context.each, lambda p: self._location_policy(p.id), projects,
+                                  LOCATION_POLICY.service)
+            searched, listed, policies = searching.result(), listing.result(), reading.result()
         yield searched.record
-        details = self._project_details(projects)
+        details = self._project_details(projects, listed, policies)
         assets: dict[str, dict] = {}
         for detail in details:
             yield from detail.records
@@ -168,10 +177,9 @@ class GcpConnector:
                        created_at=utc(r.get("createTime")),
                        raw=json_safe(r))
 
-    def _project_details(self, projects: list[Project]) -> list[ProjectDetail]:
-        """Per project, in parallel per call (``concurrency`` of cloudasset and orgpolicy): full assets and the policy."""
-        listed = self.context.each(lambda p: self._list_assets(p.id), projects, LIST_ASSETS.service)
-        policies = self.context.each(lambda p: self._location_policy(p.id), projects, LOCATION_POLICY.service)
+    def _project_details(self, projects: list[Project], listed: list, policies: list) -> list[ProjectDetail]:
+        """Per project its full assets and location policy, from the answers of :meth:`ScanContext.each`
+        (``concurrency`` of cloudasset and of orgpolicy, both at once)."""
         details = []
         for project, assets, policy in zip(projects, listed, policies, strict=True):
             detail = ProjectDetail()

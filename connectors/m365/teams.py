@@ -30,22 +30,23 @@ async def collect(scan: TenantScan) -> None:
     groups = [g for g in groups if "Team" in (g.resource_provisioning_options or [])]
     channel_config = _select(ChannelsRequestBuilder, ["id", "displayName", "membershipType"])
     channel_lists = await scan.run_many(calls.CHANNELS, [
-        session.all_pages(client.teams.by_team_id(g.id).channels, channel_config) for g in groups], [g.id for g in groups])
+        session.all_json(client.teams.by_team_id(g.id).channels, channel_config) for g in groups], [g.id for g in groups])
     drive_config = _select(DriveRequestBuilder, ["id", "driveType", "quota", "webUrl"])
     drives = await scan.run_many(calls.TEAM_DRIVE, [
-        session.call(lambda g=g: client.groups.by_group_id(g.id).drive.get(request_configuration=drive_config))
-        for g in groups], [g.id for g in groups])
+        session.json(client.groups.by_group_id(g.id).drive, drive_config) for g in groups], [g.id for g in groups])
     pairs = [(g, c) for g, channels in zip(groups, channel_lists, strict=True) for c in channels or []]
     folder_config = _select(FilesFolderRequestBuilder, ["id", "name", "size", "folder", "webUrl"])
     folders = await scan.run_many(calls.FILES_FOLDER, [
-        session.call(lambda g=g, c=c: client.teams.by_team_id(g.id).channels.by_channel_id(c.id).files_folder.get(
-            request_configuration=folder_config)) for g, c in pairs], [g.id for g, _ in pairs])
+        session.json(client.teams.by_team_id(g.id).channels.by_channel_id(c.get("id")).files_folder, folder_config)
+        for g, c in pairs], [g.id for g, _ in pairs])
     channel_rows: dict[str, list[M365Channel]] = {g.id: [] for g in groups}
     for (g, c), folder in zip(pairs, folders, strict=True):
-        row = M365Channel(tenant_id=scan.tenant_id, team_id=g.id, channel_id=c.id, name=c.display_name,
-                          membership_type=_enum(c.membership_type),
-                          file_count=(folder.folder.child_count if folder and folder.folder else (0 if folder else None)),
-                          size_bytes=folder.size if folder else None, web_url=folder.web_url if folder else None)
+        found = folder is not None
+        row = M365Channel(tenant_id=scan.tenant_id, team_id=g.id, channel_id=c.get("id"), name=c.get("displayName"),
+                          membership_type=c.get("membershipType"),
+                          file_count=((folder["folder"] or {}).get("childCount") if found and folder.get("folder") is not None
+                                      else (0 if found else None)),
+                          size_bytes=folder.get("size") if found else None, web_url=folder.get("webUrl") if found else None)
         channel_rows[g.id].append(row)
         scan.emit(row)
     for g, channels, drive in zip(groups, channel_lists, drives, strict=True):
@@ -61,11 +62,7 @@ def _emit_team(scan: TenantScan, group, channels, rows: list[M365Channel], drive
         non_standard_channels=sum(r.membership_type not in (None, "standard") for r in rows) if channels is not None else None,
         channel_files=sum(r.file_count for r in rows) if complete else None,
         channel_bytes=sum(r.size_bytes or 0 for r in rows) if complete else None,
-        drive_used_bytes=drive.quota.used if drive and drive.quota else None,
+        drive_used_bytes=(drive.get("quota") or {}).get("used") if drive is not None else None,
         created_at=group.created_date_time))
     scan.resource(group.id, "m365.team", group.display_name, group.preferred_data_location, calls.TEAMS.call,
                   group, stores_data=False, created_at=group.created_date_time)
-
-
-def _enum(value) -> str | None:
-    return getattr(value, "value", value)

@@ -1,6 +1,8 @@
-"""Per-item calls run in parallel up to the configured limit, over real HTTP, with the rows of a sequential scan."""
+"""Per-item calls run in parallel up to the configured limit, over real HTTP, with the rows of a sequential scan;
+they do not wait for the Tagging API."""
 
 import re
+import time
 from dataclasses import asdict
 
 import pytest
@@ -90,3 +92,20 @@ def test_kms_describe_key_honours_its_own_limit(aws, limit):
         rows = list(aws.connector(ScanContext(max_workers=2, concurrency={"kms": limit}), endpoint_url=proxy.url).collect())
     assert gauge.calls == 12 and 1 < gauge.most <= limit
     assert len([r for r in rows if isinstance(r, Resource) and r.type == "kms.key" and r.created_at]) == 12
+
+
+def test_per_bucket_calls_do_not_wait_for_the_tagging_api(aws):
+    """The Tagging API answers after half a second; the buckets' rows need its answer, their calls do not."""
+    buckets(aws, 6)
+    gauge = InFlight(0.02)
+
+    def slow_tagging(request, upstream):
+        return gauge(request, lambda: (time.sleep(0.5), upstream())[1])
+
+    with FaultProxy(aws.url) as proxy:
+        proxy.inject(lambda request: request.target == "ResourceGroupsTaggingAPI_20170126.GetResources", slow_tagging)
+        proxy.inject(per_bucket, gauge)
+        rows = list(aws.connector(ScanContext(max_workers=8, concurrency={"s3": 1}), endpoint_url=proxy.url).collect())
+    assert gauge.calls == 1 + 6 * 3, "one Tagging API call and every bucket's location, encryption and tagging"
+    assert gauge.most == 2, "a per-bucket call was in flight beside the Tagging API call (one at a time by the limit)"
+    assert {r.name: r.tags for r in rows if isinstance(r, Resource) and r.type == "s3.bucket"}["b-02"] == {"n": "2"}

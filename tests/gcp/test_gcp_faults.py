@@ -17,6 +17,7 @@ from inventory.rows import Collection, Resource
 from scanner.demo.emulators.cloudasset import FakeCloudAsset
 from tests.faults import HANG, FaultProxy, answer, emptied, refused_url, truncated
 from tests.gcp.gcp_estate import ORG, PROJECTS, golden_estate, search_result
+from tests.inflight import InFlight
 from tests.support import SCAN_DATE, new_inventory, store
 
 TOKEN_ENV = "WOLKENWACHT_TEST_GCP_TOKEN"
@@ -124,3 +125,15 @@ def test_a_refused_connection_is_a_failed_call_and_never_a_pass(monkeypatch, tmp
     assert calls and not any(c.ok for c in calls) and not any(isinstance(r, Resource) for r in rows)
     assert time.monotonic() - started < 30
     assert "pass" not in {status for *_, status in judged(tmp_path, rows)}
+
+
+def test_asset_lists_and_location_policies_are_read_at_the_same_time(monkeypatch):
+    """One call at a time per service; the per-project listAssets and getEffectivePolicy still overlap, and the
+    rows are those of a scan without delays."""
+    gauge = InFlight(0.1)
+    per_project = on(r"^/v1/projects/[^/]+/assets$"), on(r":getEffectivePolicy$")
+    limits = ScanContext(deadline=time.monotonic() + 20, timeouts=(2, 2), concurrency={"cloudasset": 1, "orgpolicy": 1})
+    rows = scan(monkeypatch, [(lambda request: any(match(request) for match in per_project), gauge)], limits)
+    assert gauge.calls == 2 * len(PROJECTS)
+    assert gauge.most == 2, "a location policy was read while an asset list was (one of each at a time)"
+    assert [repr(r) for r in rows] == [repr(r) for r in scan(monkeypatch, [])]

@@ -36,6 +36,20 @@ def test_empty_or_foreign_answer_is_a_failed_call(scan, route, call, fault):
     assert [c.ok for c in inventory] == [False]  # location, encryption and characteristics depend on it too
 
 
+PER_TEAM = [(path(r"/v1\.0/teams/[^/]+/channels\?"), "graph:ListChannels"),
+            (path(r"/v1\.0/teams/[^/]+/channels/[^/]+/filesFolder"), "graph:GetFilesFolder"),
+            (path(r"/v1\.0/groups/[^/]+/drive"), "graph:GetDrive")]
+
+
+@pytest.mark.parametrize("route, call", PER_TEAM)
+@pytest.mark.parametrize("fault", [emptied, truncated, answer(200, b"<html>Sign in</html>"), answer(200, b"[]")])
+def test_empty_or_foreign_answer_of_a_per_team_call_is_a_failed_call_for_its_team(scan, route, call, fault):
+    """These calls are read as JSON without the SDK's models: an answer that is no JSON object fails all the same."""
+    s = scan(teams_and_files(), faults=[(route, fault)])
+    assert call in s.failed(), f"an empty answer of {call} must not read as 'none'"
+    assert s.failed()[call].subject, "recorded for the team it was for"
+
+
 def test_forbidden_sites_fail_the_inventory(scan):
     s = scan(teams_and_files() | {"forbidden": ["sites"]})
     assert not s.of(M365Site)

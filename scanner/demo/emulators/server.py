@@ -59,7 +59,12 @@ class FakeHandler(BaseHTTPRequestHandler):
 
 
 class QuietServer(ThreadingHTTPServer):
-    """Logs a crashed request instead of printing its traceback on stderr."""
+    """Logs a crashed request instead of printing its traceback on stderr.
+
+    Its listen backlog holds 128 connections (socketserver's default of 5 drops the sixth of many
+    clients connecting at once, and a dropped connection waits a second for its retry)."""
+
+    request_queue_size = 128
 
     def handle_error(self, request, client_address) -> None:
         log.exception("%s: request from %s failed", type(self.fake).__name__, client_address)
