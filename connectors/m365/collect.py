@@ -63,8 +63,7 @@ class M365Connector:
                                self.max_retry_wait)
         scan = TenantScan(self.cfg, session, emit, M365Tenant(tenant_id=self.cfg.tenant_id,
                                                                report_period=self.cfg.report_period))
-        await tenant(scan)
-        await licences(scan)
+        await asyncio.gather(tenant(scan), licences(scan))
         await asyncio.gather(settings(scan), teamwork(scan), teams.collect(scan), sharepoint.collect(scan),
                              sharepoint.onedrive(scan), exchange.mailboxes(scan), exchange.hybrid(scan),
                              activity.collect(scan))
