@@ -37,6 +37,7 @@ from connectors.base import ScanContext  # noqa: E402
 from inventory.rows import Collection  # noqa: E402
 from scanner.demo import HERE, _start_moto, _stop  # noqa: E402
 from scanner.demo.emulators.server import FakeServer  # noqa: E402
+from tests.inflight import InFlight  # noqa: E402
 
 TOKEN_ENV = "WOLKENWACHT_BENCH_TOKEN"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
@@ -52,19 +53,10 @@ class _Delay(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == STATS:
             return self._answer(200, [("Content-Type", "application/json")],
-                                json.dumps({"calls": proxy.calls, "most": proxy.most}).encode())
-        with proxy.lock:
-            proxy.calls += 1
-            proxy.now += 1
-            proxy.most = max(proxy.most, proxy.now)
-        try:
-            time.sleep(proxy.latency)
-            status, headers, data = proxy.forward(self.command, self.path, dict(self.headers.items()), body)
-            headers, data = proxy.through_me(headers, data)
-        finally:
-            with proxy.lock:
-                proxy.now -= 1
-        self._answer(status, headers, data)
+                                json.dumps({"calls": proxy.in_flight.calls, "most": proxy.in_flight.most}).encode())
+        status, headers, data = proxy.in_flight.delayed(
+            lambda: proxy.forward(self.command, self.path, dict(self.headers.items()), body))
+        self._answer(status, *proxy.through_me(headers, data))
 
     def _answer(self, status: int, headers: list, data: bytes) -> None:
         self.send_response(status)
@@ -89,10 +81,8 @@ class LatencyProxy(FakeServer):
         self.server.daemon_threads = True
         self.server.proxy = self
         parts = urlsplit(upstream)
-        self.upstream, self.latency = (parts.hostname, parts.port), latency
+        self.upstream, self.in_flight = (parts.hostname, parts.port), InFlight(latency)
         self.upstream_url = f"{parts.scheme}://{parts.netloc}".encode()
-        self.calls = self.now = self.most = 0
-        self.lock = threading.Lock()
         self._local = threading.local()  # one kept-alive upstream connection per proxy thread
 
     def through_me(self, headers: list, data: bytes) -> tuple[list, bytes]:

@@ -14,13 +14,17 @@ class InFlight:
         self._lock = threading.Lock()
 
     def __call__(self, request: Request, upstream: Upstream) -> Answer:
+        return self.delayed(upstream)
+
+    def delayed(self, call):
+        """``call()`` after ``delay`` seconds, counted while it waits and runs."""
         with self._lock:
             self.calls += 1
             self.now += 1
             self.most = max(self.most, self.now)
         try:
             time.sleep(self.delay)
-            return upstream()
+            return call()
         finally:
             with self._lock:
                 self.now -= 1
