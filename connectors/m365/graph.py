@@ -9,7 +9,7 @@
 * Connect and read timeouts come from the scan context ([scan] options).
 * At most ``concurrency = {graph = N}`` requests are in flight (default: ``max_workers``); per-team,
   per-channel and per-drive calls are gathered, so they fill those slots.
-* Per-item calls can be read as Graph's JSON (:meth:`GraphSession.json`, :meth:`GraphSession.all_json`)
+* Per-item calls can be read as Graph's JSON (:meth:`GraphSession.entity`, :meth:`GraphSession.all_json`)
   through the same request pipeline, but without the SDK's models: building one costs milliseconds
   of CPU (every entity runs the ~1,200 imports of ``Entity.get_field_deserializers``,
   msgraph-sdk-python issue 584), which hundreds of per-item answers multiply.
@@ -125,7 +125,15 @@ class GraphSession:
             items += page.value
         return items
 
-    async def json(self, builder, config=None) -> dict:
+    async def entity(self, builder, config=None) -> dict:
+        """One GET of a request builder as Graph's JSON object of one entity; an object without ``id`` is no
+        answer (:class:`InvalidAnswer`), never an entity with nothing in it."""
+        found = await self._json(builder, config)
+        if "id" not in found:
+            raise InvalidAnswer("answer has no 'id'")
+        return found
+
+    async def _json(self, builder, config=None) -> dict:
         """One GET of a request builder as Graph's JSON object (errors raised as by the SDK's own ``get``)."""
         answer = await self.call(lambda: self.client.request_adapter.send_primitive_async(
             builder.to_get_request_information(request_configuration=config), "bytes", {"XXX": ODataError}))
@@ -139,10 +147,10 @@ class GraphSession:
 
     async def all_json(self, builder, config=None) -> list[dict]:
         """:meth:`all_pages` as Graph's JSON objects."""
-        page = valid_json(await self.json(builder, config))
+        page = valid_json(await self._json(builder, config))
         items = list(page["value"])
         while link := page.get("@odata.nextLink"):
-            page = valid_json(await self.json(builder.with_url(link)))
+            page = valid_json(await self._json(builder.with_url(link)))
             items += page["value"]
         return items
 

@@ -38,11 +38,11 @@ async def collect(scan: TenantScan) -> None:
     drive_config = _select(DriveRequestBuilder, ["id", "driveType", "quota", "webUrl"])
     channel_lists, drives = await asyncio.gather(
         scan.run_many(calls.CHANNELS, [session.all_json(client.teams.by_team_id(i).channels, channel_config) for i in ids], ids),
-        scan.run_many(calls.TEAM_DRIVE, [session.json(client.groups.by_group_id(i).drive, drive_config) for i in ids], ids))
+        scan.run_many(calls.TEAM_DRIVE, [session.entity(client.groups.by_group_id(i).drive, drive_config) for i in ids], ids))
     pairs = [(g, c) for g, channels in zip(groups, channel_lists, strict=True) for c in channels or []]
     folder_config = _select(FilesFolderRequestBuilder, ["id", "name", "size", "folder", "webUrl"])
     folders = await scan.run_many(calls.FILES_FOLDER, [
-        session.json(client.teams.by_team_id(g.get("id")).channels.by_channel_id(c.get("id")).files_folder, folder_config)
+        session.entity(client.teams.by_team_id(g.get("id")).channels.by_channel_id(c.get("id")).files_folder, folder_config)
         for g, c in pairs], [g.get("id") for g, _ in pairs])
     channel_rows: dict[str, list[M365Channel]] = {i: [] for i in ids}
     for (g, c), folder in zip(pairs, folders, strict=True):

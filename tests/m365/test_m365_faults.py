@@ -13,8 +13,8 @@ from connectors.m365.rows import M365Site
 from connectors.registry import AREAS
 from findings.engine import Params, evaluate
 from findings.packs import load_packs
-from inventory.rows import Collection, Resource
-from tests.faults import HANG, answer, emptied, refused_url, truncated
+from inventory.rows import Collection
+from tests.faults import HANG, answer, assert_nothing_observed, emptied, refused_url, truncated
 from tests.m365.conftest import TOKEN_ENV
 from tests.m365.tenants import TENANT, teams_and_files
 from tests.support import SCAN_DATE
@@ -42,7 +42,8 @@ PER_TEAM = [(path(r"/v1\.0/teams/[^/]+/channels\?"), "graph:ListChannels"),
 
 
 @pytest.mark.parametrize("route, call", PER_TEAM)
-@pytest.mark.parametrize("fault", [emptied, truncated, answer(200, b"<html>Sign in</html>"), answer(200, b"[]")])
+@pytest.mark.parametrize("fault", [emptied, truncated, answer(200, b"<html>Sign in</html>"), answer(200, b"[]"),
+                                   answer(200, {"@odata.context": "x"})])
 def test_empty_or_foreign_answer_of_a_per_team_call_is_a_failed_call_for_its_team(scan, route, call, fault):
     """These calls are read as JSON without the SDK's models: an answer that is no JSON object fails all the same."""
     s = scan(teams_and_files(), faults=[(route, fault)])
@@ -124,6 +125,5 @@ def test_a_refused_connection_is_a_failed_call(monkeypatch):
                      graph_endpoint=closed, exchange_endpoint=closed)
     started = time.monotonic()
     rows = list(M365Connector(cfg, ScanContext(deadline=time.monotonic() + 20, timeouts=(2, 2)), max_retry_wait=0.2).collect())
-    calls = [r for r in rows if isinstance(r, Collection)]
-    assert calls and not any(c.ok for c in calls) and not any(isinstance(r, Resource) for r in rows)
+    assert_nothing_observed(rows)
     assert time.monotonic() - started < 30
