@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
+from inventory.rows import Collection, Resource
 from scanner.demo.emulators.server import FakeServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
@@ -104,6 +105,14 @@ def refused_url() -> str:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def assert_nothing_observed(rows: list) -> list[Collection]:
+    """Every call a connector made failed and it reported no resource (what a refused connection must give);
+    returns the failed calls."""
+    calls = [r for r in rows if isinstance(r, Collection)]
+    assert calls and not any(c.ok for c in calls) and not any(isinstance(r, Resource) for r in rows)
+    return calls
 
 
 def HANG(request: Request, upstream: Upstream) -> None:
