@@ -3,42 +3,47 @@
 Order of work for one scan:
 1. the packs' controls, the checks' SQL and the message templates are copied into ``pack_control``,
    ``check_source`` and ``message_template``;
-2. for each control, each of its checks runs inside the database as ``INSERT INTO finding
-   SELECT ... FROM (<check SQL>)``: every row becomes one finding, its extra columns the evidence
+2. for each control, each of its checks runs inside the database as ``INSERT INTO finding_draft
+   SELECT ... FROM (<check SQL>)``: every row becomes one draft finding, its extra columns the evidence
    (a JSON object); nothing passes through Python, so a million findings cost no memory. The row's
    ``message_key`` names a template of ``policies/messages/<check>.toml``; the columns its
    placeholders name become ``message_params``, and ``message`` is the English rendering, built in SQL;
 3. controls without checks get one ``manual`` finding;
-4. the rules in ``policies/rules/`` run as SQL, in this order: ``error``, ``error_subject`` and
+4. the rules in ``policies/rules/`` run as SQL over the drafts, in this order: ``error``, ``error_subject`` and
    ``error_added`` (failed collections turn account-level findings into ``error``, a failed call for one
    resource that resource's findings, and an ``error`` is added where none results),
    ``nothing_judged`` (a control without findings gets ``not_applicable`` or ``manual``),
    ``transition_evidence`` and ``transition`` (2026 transition period, parameters from
    ``pack_control``), ``explained`` (comply-or-explain entries, only on controls with an explain
    route) and ``accepted_risk`` (recorded on findings that stay ``fail``); then the English message of
-   the findings the rules wrote is rendered, and a deadline's transition period appended to it.
+   the findings the rules wrote is rendered, and a deadline's transition period appended to it;
+5. the drafts are stored (``inventory.drafts``): what each finding says once, shared with earlier scans
+   that judged the same, and one small row per finding of the scan; the view ``finding`` shows them.
 """
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, insert, text
 
 from findings.packs import Check, Control, Pack, load_checks, parameters
-from inventory.db import Writer, analyze, finding_key, set_finding_keys
-from inventory.rows import CheckSource, Finding, MessageTemplate, PackControl
+from inventory.db import Writer, analyze, finding_key
+from inventory.drafts import DRAFT, index_drafts, open_drafts, set_draft_keys, store_drafts
+from inventory.rows import CheckSource, MessageTemplate, PackControl
 from inventory.vocabulary import STATUSES
 from policies import ROOT
 from policies.messages import placeholders, sql_render, templates_of
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message_key")
 RULES = ("error", "error_subject", "error_added", "nothing_judged", "transition_evidence", "transition", "explained", "accepted_risk")
+# The rows one check just wrote (draft ids above :written) outside the contract: a status not in the vocabulary,
+# a message key without a template.
 OUTSIDE_CONTRACT = text(
-    "select 1 from finding where scan_id = :scan_id and control_id = :control_id"
-    f" and status not in ({', '.join(repr(s) for s in STATUSES)}) and pack = :pack and check_id = :check_id limit 1")
-UNKNOWN_KEY = ("select min(message_key) from finding where scan_id = :scan_id and control_id = :control_id and pack = :pack"
-               " and check_id = :check_id and message_key not in ({keys})")
+    "select 1 from finding_draft where id > :written"
+    f" and status not in ({', '.join(repr(s) for s in STATUSES)}) limit 1")
+UNKNOWN_KEY = "select min(message_key) from finding_draft where id > :written and message_key not in ({keys})"
+LAST_DRAFT = text("select coalesce(max(id), 0) from finding_draft")
 NO_CHECK_KEY = "rules.manual_only"  # the finding of a control without checks; the control's guidance follows it
 TRANSITION_KEYS = {"fail": "rules.transition_ended", "other": "rules.transition_until"}  # after a deadline, by status
 
@@ -124,16 +129,17 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
     dialect = conn.dialect.name
     evidence = _json_object(dialect, [c for c in columns if c not in REQUIRED_COLUMNS and c != "severity"])
     insert = text(
-        "insert into finding (scan_id, pack, control_id, check_id, status, check_status, severity, message, message_key,"
+        "insert into finding_draft (scan_id, pack, control_id, check_id, status, check_status, severity, message, message_key,"
         " message_params, provider, account_id, resource_id, evidence, key)"
         f" select :scan_id, :pack, :control_id, :check_id, {status}, {status}, {severity}, {message}, q.message_key,"
         f" {_json_object(dialect, wanted)}, q.provider, q.account_id, cast(q.resource_id as integer), {evidence}, {KEY}"
         f" from (\n{check.sql}\n) q")
     names = {"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id}
+    written = {"written": conn.execute(LAST_DRAFT).scalar_one()}
     conn.execute(insert, binds | names | {"severity": control.severity, "guidance": guidance})
-    if conn.execute(OUTSIDE_CONTRACT, names).first():  # reads ix_finding_scan; a table lookup only for bad rows
+    if conn.execute(OUTSIDE_CONTRACT, written).first():
         raise CheckError(f"check {check.id}: returned a status that is not one of {', '.join(STATUSES)}")
-    unknown = conn.execute(text(UNKNOWN_KEY.format(keys=", ".join(f"'{k}'" for k in templates))), names).scalar()
+    unknown = conn.execute(text(UNKNOWN_KEY.format(keys=", ".join(f"'{k}'" for k in templates))), written).scalar()
     if unknown:
         raise CheckError(f"check {check.id}: message_key {unknown!r} has no template in policies/messages/{check.id}.toml")
 
@@ -173,16 +179,16 @@ def dialect_sql(sql: str, dialect: str) -> str:
     return sql.replace("json_object(", "json_build_object(") if dialect == "postgresql" else sql
 
 
-def _apply_rules(engine: Engine, params: Params) -> None:
-    """Run the rules in order; their parameters beyond the scan come from pack_control."""
+def _apply_rules(conn: Connection, params: Params) -> None:
+    """Run the rules over the drafts, in order; their parameters beyond the scan come from pack_control."""
     binds = {"scan_id": params.scan_id, "scan_date": params.scan_date.isoformat(),
              "due_soon_until": (params.scan_date + timedelta(days=params.due_soon_days)).isoformat()}
-    with engine.begin() as conn:
-        analyze(conn, "finding")  # PostgreSQL: the rules read the findings just written
-        for rule in RULES:
-            sql = rule_sql(rule)
-            conn.execute(text(dialect_sql(sql, engine.dialect.name)), {name: binds[name] for name in parameters(sql)})
-        _english_messages(conn, params.scan_id)
+    index_drafts(conn)
+    analyze(conn, "finding_draft")  # PostgreSQL: the rules read the findings just written
+    for rule in RULES:
+        sql = rule_sql(rule)
+        conn.execute(text(dialect_sql(sql, conn.dialect.name)), {name: binds[name] for name in parameters(sql)})
+    _english_messages(conn, params.scan_id)
 
 
 def _english_messages(conn: Connection, scan_id: int) -> None:
@@ -191,35 +197,38 @@ def _english_messages(conn: Connection, scan_id: int) -> None:
     param = ("json_extract(message_params, '$.{}')" if conn.dialect.name == "sqlite" else "(message_params ->> '{}')").format
     written = {key: texts["en"] for key, texts in templates.items() if key not in (NO_CHECK_KEY, *TRANSITION_KEYS.values())}
     conn.execute(text(
-        "update finding set message = case message_key "
+        "update finding_draft set message = case message_key "
         + " ".join(f"when '{key}' then {sql_render(en, param)}" for key, en in written.items())
         + f" end where scan_id = :scan_id and message_key in ({', '.join(repr(k) for k in written)})"), {"scan_id": scan_id})
     period = {status: sql_render(templates[key]["en"], lambda _: "deadline") for status, key in TRANSITION_KEYS.items()}
-    conn.execute(text(f"update finding set message = message || ' ' || case when status = 'fail' then {period['fail']}"
+    conn.execute(text(f"update finding_draft set message = message || ' ' || case when status = 'fail' then {period['fail']}"
                       f" else {period['other']} end where scan_id = :scan_id and deadline is not null"), {"scan_id": scan_id})
 
 
 def evaluate(engine: Engine, packs: list[Pack], params: Params) -> dict[str, int]:
-    """Judge one scan against the packs; returns the number of findings per status."""
+    """Judge one scan against the packs and store its findings; returns the number of findings per status."""
     checks = load_checks()
     used = {cid: checks[cid] for pack in packs for control in pack.control for cid in control.checks}
     writer = Writer(engine, params.scan_id)
     write_metadata(writer, packs, used)
     writer.flush()  # checks may read pack_control
-    with engine.begin() as conn:
+    with engine.connect() as conn:
+        open_drafts(conn)
         for pack in packs:
             for control in pack.control:
                 for check_id in control.checks:
                     insert_findings(conn, pack, control, used[check_id], params)
-    for pack in packs:
-        for control in pack.control:
-            if not control.checks:
-                writer.add(Finding(pack=pack.id, control_id=control.id, status="manual", check_status="manual",
-                                   severity=control.severity, message_key=NO_CHECK_KEY,
-                                   message=f"{templates_of('rules')[NO_CHECK_KEY]['en']} {control.manual_en}"))
-    writer.flush()
-    _apply_rules(engine, params)
-    set_finding_keys(engine, params.scan_id)
-    with engine.connect() as conn:
-        return dict(conn.execute(text("select status, count(*) from finding where scan_id = :s group by status"),
-                                 {"s": params.scan_id}).all())
+        manual = [{"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "status": "manual",
+                   "check_status": "manual", "severity": control.severity, "message_key": NO_CHECK_KEY,
+                   "message": f"{templates_of('rules')[NO_CHECK_KEY]['en']} {control.manual_en}"}
+                  for pack in packs for control in pack.control if not control.checks]
+        if manual:
+            conn.execute(insert(DRAFT), manual)
+        conn.commit()
+        _apply_rules(conn, params)
+        set_draft_keys(conn)
+        counts = dict(conn.execute(text("select status, count(*) from finding_draft group by status")).all())
+        conn.commit()
+        store_drafts(conn)
+        conn.commit()
+    return counts

@@ -17,7 +17,7 @@ from inventory.db import BATCH, analyze, dumps
 from inventory.tables import FactResource
 
 # The tables a scan's collection filled in bulk, analysed before the facts are derived from them.
-INGESTED = ("resource_row", "account", "setting", "collection", "security_service", "register_service")
+INGESTED = ("resource_row", "resource_state", "account", "setting", "collection", "security_service", "register_service")
 # Every resource of the scan with its location, the register default and its first sighting. A
 # zone (eu-west-1a, europe-west4-a) that is not itself in ref_region resolves to its region: the
 # name without its last letter and a dash before it. The first sighting is looked up per resource

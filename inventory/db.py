@@ -13,8 +13,11 @@ from operator import attrgetter
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Dialect, Engine, create_engine, event, insert, text
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from inventory import tables
 from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
 from inventory.rows import RAW_ADDRESS
 
@@ -44,6 +47,7 @@ def connect(url: str, busy_timeout: float = 5) -> Engine:
             cur.execute("pragma journal_mode=wal")
             cur.execute("pragma synchronous=normal")
             cur.execute("pragma wal_autocheckpoint=10000")  # pages (160 MiB): fewer, larger checkpoints
+            cur.execute("pragma temp.cache_size=-16384")
             cur.close()
     return engine
 
@@ -113,16 +117,6 @@ def finding_key(control: str, check: str, provider: str, account: str, resource_
             f"coalesce({provider}, '') || '|' || coalesce({account}, '') || '|')")
 
 
-FINDING_KEY = text(f"update finding set key = {finding_key('control_id', 'check_id', 'provider', 'account_id', 'finding.resource_id')}"
-                   " where scan_id = :scan_id and key is null")
-
-
-def set_finding_keys(engine: Engine, scan_id: int) -> None:
-    """Give the scan's findings written without a key (by the rules, or without a check) their key."""
-    with engine.begin() as conn:
-        conn.execute(FINDING_KEY, {"scan_id": scan_id})
-
-
 @dataclass(frozen=True)
 class _Statement:
     """How rows of one row type reach the driver: the INSERT and how to turn a row into parameters."""
@@ -135,25 +129,40 @@ class _Statement:
     names: tuple[str, ...] | None  # parameter names when the driver takes dicts (psycopg)
     copy: str | None  # PostgreSQL: the COPY ... FROM STDIN that loads a batch faster than INSERTs
     raw_at: int | None  # position of the raw answer, stored as a raw_document and replaced by its address
+    link: str | None  # a row type stored by state: the INSERT of the scan's row (scan id, state id)
+    link_copy: str | None  # PostgreSQL: the COPY of those rows
+    state_table: str | None  # the table of the states, looked up by address
+
+
+# Row types whose model is a view over states stored once (found by their address), and one small row per scan
+# pointing at its state: view -> (state table, the scan's row table, its column holding the state's id).
+STORED_BY_STATE = {"resource": (tables.ResourceState.__table__, tables.ResourceRow.__table__, "state_id")}
 
 
 @cache
 def _statement(row_type: type, dialect: Dialect) -> _Statement:
     """The INSERT as SQLAlchemy compiles it, with each column's bind processor (same stored values)."""
-    table = row_type.model.__table__
+    table, link, state_column = STORED_BY_STATE.get(row_type.model.__tablename__, (row_type.model.__table__, None, None))
     fields = tuple(f.name for f in dataclasses.fields(row_type))
     has_scan_id = "scan_id" in table.c
     addressed = RAW_ADDRESS in table.c
     columns = tuple(RAW_ADDRESS if addressed and name == "raw" else name for name in fields)
-    columns = ("scan_id", *columns) if has_scan_id else columns
-    compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
+    columns = ("scan_id", *columns) if has_scan_id else ("sha256", *columns) if link is not None else columns
+    statement = insert(table) if link is None else \
+        (postgresql_insert if dialect.name == "postgresql" else sqlite_insert)(table).on_conflict_do_nothing()
+    compiled = statement.inline().compile(dialect=dialect, column_keys=list(columns))
     names = tuple(compiled.positiontup) if compiled.positional else columns
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    link_columns = ("scan_id", state_column)
     return _Statement(sql=compiled.string, values=attrgetter(*fields), has_scan_id=has_scan_id,
                       order=None if names == columns else tuple(columns.index(name) for name in names),
                       processed=tuple((i, p) for i, p in enumerate(processors) if p),
-                      names=None if compiled.positional else names, copy=_copy_sql(table, names, dialect),
-                      raw_at=columns.index(RAW_ADDRESS) if addressed else None)
+                      names=None if compiled.positional else names,
+                      copy=_copy_sql(table, names, dialect) if link is None else None,
+                      raw_at=columns.index(RAW_ADDRESS) if addressed else None,
+                      link=None if link is None else insert(link).compile(dialect=dialect, column_keys=list(link_columns)).string,
+                      link_copy=None if link is None else _copy_sql(link, link_columns, dialect),
+                      state_table=None if link is None else table.name)
 
 
 def _copy_sql(table, names: tuple[str, ...], dialect: Dialect) -> str | None:
@@ -177,12 +186,30 @@ def address(raw, documents: dict[bytes, str]) -> bytes:
     return digest
 
 
+def state_address(values: list) -> bytes:
+    """The address of a state: SHA-256 of its values as found, as JSON (the raw answer by its address)."""
+    return hashlib.sha256(orjson.dumps(values, default=bytes.hex, option=orjson.OPT_NON_STR_KEYS)).digest()
+
+
+def _state_ids(conn: Connection, table: str, addresses: list[bytes]) -> dict[bytes, int]:
+    """Address -> id of the states already stored (SQLite: in lists of up to 10,000, below its parameter limit)."""
+    if conn.dialect.name == "postgresql":
+        return dict(conn.exec_driver_sql(f"select sha256, id from {table} where sha256 = any(%s)", (addresses,)).all())
+    ids = {}
+    for start in range(0, len(addresses), 10000):
+        chunk = tuple(addresses[start:start + 10000])
+        ids |= dict(conn.exec_driver_sql(f"select sha256, id from {table} where sha256 in ({', '.join('?' * len(chunk))})",
+                                         chunk).all())
+    return ids
+
+
 class Writer:
     """Buffers rows (``inventory.rows`` types) and inserts them in batches; never one commit per row.
 
     A batch goes to the driver's executemany as SQLAlchemy would send it (same SQL, same bind
     processors per column), without SQLAlchemy's per-row parameter handling, which cost more
-    than the inserts themselves."""
+    than the inserts themselves. A resource is stored as its state, once for every scan that found it
+    so, and a row of the scan pointing at it (``STORED_BY_STATE``)."""
 
     def __init__(self, engine: Engine, scan_id: int, batch: int = BATCH):
         self.engine, self.scan_id, self.batch = engine, scan_id, batch
@@ -205,27 +232,49 @@ class Writer:
         if not rows:
             return
         statement = _statement(row_type, self.engine.dialect)
-        params, documents = [], {}
+        params, documents, states = {}, {}, []
         for values in rows:
-            values = [self.scan_id, *values] if statement.has_scan_id else list(values)
+            values = [self.scan_id, *values] if statement.has_scan_id else \
+                [None, *values] if statement.link else list(values)
             if statement.raw_at is not None:
                 values[statement.raw_at] = address(values[statement.raw_at], documents)
+            key = len(params)
+            if statement.link:
+                key = values[0] = state_address(values[1:])
+                states.append(key)
             if statement.order:
                 values = [values[i] for i in statement.order]
             for i, process in statement.processed:
                 values[i] = process(values[i])
-            params.append(tuple(values) if statement.copy or statement.names is None
-                          else dict(zip(statement.names, values, strict=True)))
-        with self.engine.begin() as conn:
-            if documents:  # in address order: scans writing the same answers at once lock them in one order
+            params[key] = (tuple(values) if statement.copy or statement.names is None
+                           else dict(zip(statement.names, values, strict=True)))
+        with self.engine.begin() as conn:  # in address order: scans writing the same answers at once lock them in one order
+            if documents:
                 conn.exec_driver_sql(STORE_DOCUMENT[self.engine.dialect.name], sorted(documents.items()))
-            if statement.copy:
-                with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement.copy) as copy:
-                    for values in params:
-                        copy.write_row(values)
+            if statement.link:
+                self._link(conn, statement, params, states)
             else:
-                conn.exec_driver_sql(statement.sql, params)
-        self.counts[row_type.model.__tablename__.removesuffix("_row")] += len(rows)  # as auditors query it (view resource)
+                self._insert(conn, statement.sql, statement.copy, list(params.values()))
+        self.counts[row_type.model.__tablename__] += len(rows)
+
+    def _link(self, conn: Connection, statement: _Statement, params: dict[bytes, tuple | dict], states: list[bytes]) -> None:
+        """The states not stored yet, then the scan's rows pointing at each row's state (in the rows' order)."""
+        ids = _state_ids(conn, statement.state_table, list(params))
+        new = sorted(key for key in params if key not in ids)
+        if new:
+            conn.exec_driver_sql(statement.sql, [params[key] for key in new])
+            ids |= _state_ids(conn, statement.state_table, new)
+        self._insert(conn, statement.link, statement.link_copy, [(self.scan_id, ids[key]) for key in states])
+
+    @staticmethod
+    def _insert(conn: Connection, sql: str, copy: str | None, params: list) -> None:
+        """One batch: PostgreSQL's COPY where the table takes it, else the driver's executemany."""
+        if copy:
+            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy) as load:
+                for values in params:
+                    load.write_row(values)
+        else:
+            conn.exec_driver_sql(sql, params)
 
     def flush(self) -> None:
         for row_type in list(self.pending):

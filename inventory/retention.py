@@ -7,11 +7,19 @@ from sqlalchemy import Engine, MetaData, bindparam, delete, select, text
 from inventory.tables import Scan
 
 _s = Scan.__table__
-# Raw answers no remaining resource row holds (shared ones stay). SQLite reads the IN list once into an
-# index; PostgreSQL plans NOT EXISTS as a hash anti-join (its NOT IN would rescan for every document).
-UNHELD_DOCUMENTS = {
-    "sqlite": "delete from raw_document where sha256 not in (select raw_sha256 from resource_row where raw_sha256 is not null)",
-    "postgresql": "delete from raw_document d where not exists (select 1 from resource_row r where r.raw_sha256 = d.sha256)"}
+# Resource states, raw answers and finding bodies no remaining row holds (shared ones stay), in that order.
+# SQLite reads the IN list once into an index; PostgreSQL plans NOT EXISTS as a hash anti-join (its NOT IN
+# would rescan for every one).
+UNHELD = {
+    "resource_state": {
+        "sqlite": "delete from resource_state where id not in (select state_id from resource_row)",
+        "postgresql": "delete from resource_state s where not exists (select 1 from resource_row r where r.state_id = s.id)"},
+    "raw_document": {
+        "sqlite": "delete from raw_document where sha256 not in (select raw_sha256 from resource_state where raw_sha256 is not null)",
+        "postgresql": "delete from raw_document d where not exists (select 1 from resource_state s where s.raw_sha256 = d.sha256)"},
+    "finding_body": {
+        "sqlite": "delete from finding_body where id not in (select body_id from finding_row)",
+        "postgresql": "delete from finding_body b where not exists (select 1 from finding_row r where r.body_id = b.id)"}}
 
 
 def scans_to_prune(engine: Engine, organisation: str | None, keep: int | None = None,
@@ -33,8 +41,8 @@ def scans_to_prune(engine: Engine, organisation: str | None, keep: int | None = 
 
 
 def prune(engine: Engine, scan_ids: list[int]) -> dict[str, int]:
-    """Delete the scans and every row that carries their scan_id (sources' tables too), then the raw answers
-    only they held; rows removed per table."""
+    """Delete the scans and every row that carries their scan_id (sources' tables too), then the resource
+    states, raw answers and finding bodies only they held; rows removed per table."""
     removed: dict[str, int] = {}
     if not scan_ids:
         return removed
@@ -48,7 +56,8 @@ def prune(engine: Engine, scan_ids: list[int]) -> dict[str, int]:
             result = conn.execute(delete(table).where(column.in_(bindparam("ids", expanding=True))), {"ids": scan_ids})
             if result.rowcount:
                 removed[table.name] = result.rowcount
-        documents = conn.execute(text(UNHELD_DOCUMENTS[engine.dialect.name])).rowcount
-        if documents:
-            removed["raw_document"] = documents
+        for table, statements in UNHELD.items():
+            unheld = conn.execute(text(statements[engine.dialect.name])).rowcount
+            if unheld:
+                removed[table] = unheld
     return removed

@@ -55,7 +55,6 @@ if TYPE_CHECKING:  # a type checker sees each row type as its table: same fields
         CheckSource,
         Collection,
         FactResource,
-        Finding,
         MessageTemplate,
         PackControl,
         RegisterAcceptedRisk,
@@ -88,4 +87,3 @@ else:
     PackControl = row_type(tables.PackControl)
     CheckSource = row_type(tables.CheckSource)
     MessageTemplate = row_type(tables.MessageTemplate)
-    Finding = row_type(tables.Finding)

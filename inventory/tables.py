@@ -7,13 +7,13 @@ descriptions are part of the schema documentation (``docs/schema.md`` is generat
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 
 def jsonb(description: str) -> Any:
     """A nullable JSON column with a description."""
-    return Field(default=None, sa_column=Column(JSON, nullable=True, comment=description))
+    return Field(default=None, sa_type=JSON, nullable=True, sa_column_kwargs={"comment": description})
 
 
 class Scan(SQLModel, table=True):
@@ -57,14 +57,9 @@ class RawDocument(SQLModel, table=True):
     raw: Any = jsonb("the provider's API answer")
 
 
-class Resource(SQLModel, table=True):
-    """One resource found in an account, normalised; query the view resource, which adds its raw API answer."""
+class ResourceFound(SQLModel):
+    """The columns of a resource as found (resource_state, and the view resource)."""
 
-    __tablename__ = "resource_row"
-    __table_args__ = (Index("ix_resource_scan", "scan_id", "provider", "account_id"),
-                      Index("ix_resource_uid", "provider", "account_id", "uid", "scan_id"))
-    id: int | None = Field(default=None, primary_key=True)
-    scan_id: int = Field(foreign_key="scan.id")
     provider: str = Field(description="aws, azure, gcp, m365 or onprem")
     account_id: str = Field(description="account, subscription, project or tenant that holds it")
     uid: str = Field(description="native id: ARN, Azure resource id, GCP full resource name, Graph id")
@@ -80,8 +75,39 @@ class Resource(SQLModel, table=True):
         "external (key outside the CSP) or none"))
     key_id: str | None = Field(default=None, description="key ARN, Key Vault key URI or Cloud KMS key name when customer-managed")
     source_api: str = Field(description="API call that returned it, e.g. s3:ListBuckets")
+
+
+class ResourceState(ResourceFound, table=True):
+    """A resource as found, stored once for every scan that found it so (resource_row points here); query the
+    view resource."""
+
+    __tablename__ = "resource_state"
+    __table_args__ = (Index("ix_resource_state_sha256", "sha256", unique=True),
+                      Index("ix_resource_state_uid", "provider", "account_id", "uid"))
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: bytes = Field(description="the state's address: SHA-256 of its values as found")
     raw_sha256: bytes | None = Field(default=None, foreign_key="raw_document.sha256",
                                      description="the raw_document holding the provider's API answer for the resource")
+
+
+class ResourceRow(SQLModel, table=True):
+    """One resource of one scan, pointing at the state it was found in (resource_state); query the view resource."""
+
+    __tablename__ = "resource_row"
+    __table_args__ = (Index("ix_resource_row_scan", "scan_id"), Index("ix_resource_row_state", "state_id", "scan_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    state_id: int = Field(foreign_key="resource_state.id", description="the state the resource was found in")
+
+
+class Resource(ResourceFound, table=True):
+    """View: one resource found in an account by a scan, normalised, with its raw API answer (resource_row with
+    its resource_state and raw_document)."""
+
+    __tablename__ = "resource"
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    raw: Any = jsonb("the provider's API answer for the resource")
 
 
 class Setting(SQLModel, table=True):
@@ -426,15 +452,9 @@ class MessageTemplate(SQLModel, table=True):
     en: str = Field(description="English template")
 
 
-class Finding(SQLModel, table=True):
-    """One judgement: a control applied to a resource or an account."""
+class FindingSays(SQLModel):
+    """The columns of what a finding says (finding_body, and the view finding)."""
 
-    __table_args__ = (Index("ix_finding_scan", "scan_id", "control_id", "status"),
-                      Index("ix_finding_account_level", "scan_id", sqlite_where=text("resource_id is null"),
-                            postgresql_where=text("resource_id is null")),
-                      Index("ix_finding_scan_key", "scan_id", "key"))
-    id: int | None = Field(default=None, primary_key=True)
-    scan_id: int = Field(foreign_key="scan.id")
     pack: str
     control_id: str
     check_id: str | None = Field(default=None, description="check whose SQL decided it (see check_source)")
@@ -449,22 +469,55 @@ class Finding(SQLModel, table=True):
     deadline: date | None = Field(default=None, description="end of the transition period for 'transition' findings")
     provider: str | None = None
     account_id: str | None = None
-    resource_id: int | None = Field(default=None, foreign_key="resource_row.id", description="null for account-level findings")
-    explain_id: int | None = Field(default=None, foreign_key="register_explain.id",
-                                   description="comply-or-explain entry that covers an 'explained' finding")
-    accepted_risk_id: int | None = Field(default=None, foreign_key="register_accepted_risk.id",
-                                         description="accepted risk recorded for this 'fail' finding (it stays 'fail')")
     evidence: Any = jsonb("what the check observed: the extra columns its SQL returned")
     key: str | None = Field(default=None, description=(
         "the same for the same control, check and subject in every scan: control|check|provider|account|resource uid "
         "(uid empty for account-level findings; provider and account empty for organisation-level ones)"))
 
 
+class FindingScan(SQLModel):
+    """The columns of a finding that belong to its scan (finding_row, and the view finding)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scan.id")
+    resource_id: int | None = Field(default=None, foreign_key="resource_row.id", description="null for account-level findings")
+    explain_id: int | None = Field(default=None, foreign_key="register_explain.id",
+                                   description="comply-or-explain entry that covers an 'explained' finding")
+    accepted_risk_id: int | None = Field(default=None, foreign_key="register_accepted_risk.id",
+                                         description="accepted risk recorded for this 'fail' finding (it stays 'fail')")
+
+
+class FindingBody(FindingSays, table=True):
+    """What a finding says, stored once for every scan that judged the same (finding_row points here); query
+    the view finding."""
+
+    __tablename__ = "finding_body"
+    __table_args__ = (Index("ix_finding_body_key", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class FindingRow(FindingScan, table=True):
+    """One judgement of one scan, pointing at what it says (finding_body); query the view finding."""
+
+    __tablename__ = "finding_row"
+    __table_args__ = (Index("ix_finding_row_scan", "scan_id"), Index("ix_finding_row_body", "body_id"))
+    body_id: int = Field(foreign_key="finding_body.id", description="what the finding says")
+
+
+class Finding(FindingSays, FindingScan, table=True):
+    """View: one judgement, a control applied to a resource or an account (finding_row with its finding_body)."""
+
+    __tablename__ = "finding"
+
+
+VIEW_MODELS = frozenset({"finding", "resource"})  # models of views (views.sql): queried like tables, never created as tables
+
+
 class FindingTransition(SQLModel, table=True):
     """The facts the 2026 transition rule decided on, for each 'fail' finding of a control it applies to."""
 
     __tablename__ = "finding_transition"
-    finding_id: int = Field(primary_key=True, foreign_key="finding.id")
+    finding_id: int = Field(primary_key=True, foreign_key="finding_row.id")
     scan_id: int = Field(index=True)
     existing_since: datetime = Field(description="when the use began: the provider's creation time, else the "
                                      "first sighting; for a service, the register's in_use_since when later")

@@ -1,5 +1,5 @@
--- Views for auditors and checks: each scan's resources with their raw answers, where each resource's
--- data may be, and the latest scan with its findings and everything needed to read them.
+-- Views for auditors and checks: each scan's resources with their raw answers and its findings, where each
+-- resource's data may be, and the latest scan with its findings and everything needed to read them.
 drop view if exists cio_supplier;
 drop view if exists cio_service;
 drop view if exists resource_location;
@@ -8,16 +8,28 @@ drop view if exists latest_finding;
 drop view if exists latest_resource;
 drop view if exists latest_scan;
 drop view if exists latest_estate_scan;
+drop view if exists finding;
 drop view if exists resource;
--- Every resource of every scan as it was found, with the provider's raw answer. The rows are stored in
--- resource_row; each distinct raw answer is stored once in raw_document, shared by the scans that saw it.
--- The raw answer is a scalar subquery, not a join, so the view stays one table for the planner: it is
--- merged into every query and the subquery runs only where raw is read.
+-- Every resource of every scan as it was found, with the provider's raw answer. Each scan's resource is a
+-- resource_row pointing at the state it was found in (resource_state), stored once for every scan that
+-- found the resource so; each distinct raw answer is stored once in raw_document. The state is joined on
+-- its primary key and the raw answer read by a scalar subquery, so the planner merges the view into every
+-- query and the subquery runs only where raw is read. Not on the right of a LEFT JOIN: SQLite (3.40) cannot
+-- merge a view that joins there and materialises it, every scan's rows; outer-join resource_row and
+-- resource_state instead (as latest_finding does), or look a resource up with a scalar subquery.
 create view resource as
-  select r.id, r.scan_id, r.provider, r.account_id, r.uid, r.type, r.name, r.region, r.created_at, r.tags,
-         r.stores_data, r.encrypted, r.key_custody, r.key_id, r.source_api,
-         (select d.raw from raw_document d where d.sha256 = r.raw_sha256) as raw
-  from resource_row r;
+  select r.id, r.scan_id, s.provider, s.account_id, s.uid, s.type, s.name, s.region, s.created_at, s.tags,
+         s.stores_data, s.encrypted, s.key_custody, s.key_id, s.source_api,
+         (select d.raw from raw_document d where d.sha256 = s.raw_sha256) as raw
+  from resource_row r join resource_state s on s.id = r.state_id;
+-- Every finding of every scan: its row in the scan (finding_row) with what it says (finding_body), which
+-- is stored once for all the scans that judged the same. A join on the body's primary key, so the planner
+-- merges the view into every query.
+create view finding as
+  select r.id, r.scan_id, b.pack, b.control_id, b.check_id, b.status, b.check_status, b.severity, b.message,
+         b.message_key, b.message_params, b.deadline, b.provider, b.account_id, r.resource_id, r.explain_id,
+         r.accepted_risk_id, b.evidence, b.key
+  from finding_row r join finding_body b on b.id = r.body_id;
 create view latest_scan as
   select * from scan where id = (select max(id) from scan where status in ('complete', 'partial'));
 -- The newest finished (complete or partial) scan of each organisation and estate: the current
@@ -40,7 +52,8 @@ create view latest_finding as
          r.region, fr.countries, fi.explain_id, fi.evidence
   from finding fi join latest_scan s on s.id = fi.scan_id
   left join pack_control c on c.scan_id = fi.scan_id and c.pack = fi.pack and c.control_id = fi.control_id
-  left join resource r on r.id = fi.resource_id
+  left join resource_row rr on rr.id = fi.resource_id
+  left join resource_state r on r.id = rr.state_id
   left join fact_resource fr on fr.resource_id = fi.resource_id;
 -- One row per reference location (ref_region) with countries: three judgements on its set of
 -- countries. A country missing from ref_country counts as outside the EEA and without adequacy.

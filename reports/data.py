@@ -24,7 +24,8 @@ from inventory.tables import (
     PackControl,
     RegisterAcceptedRisk,
     RegisterExplain,
-    Resource,
+    ResourceRow,
+    ResourceState,
     Scan,
 )
 from inventory.vocabulary import SEVERITIES
@@ -40,7 +41,8 @@ FINISHED = ("complete", "partial")  # scans whose findings were all judged
 STREAM_BATCH = 5000  # findings per fetch from the database
 MESSAGE_CACHE = 10_000  # distinct messages kept rendered; the cache starts afresh when full
 
-_f, _c, _r = Finding.__table__, PackControl.__table__, Resource.__table__
+_f, _c = Finding.__table__, PackControl.__table__
+_rr, _r = ResourceRow.__table__, ResourceState.__table__  # a finding's resource: its row, then its state
 _fr, _e, _a = FactResource.__table__, RegisterExplain.__table__, Account.__table__
 _k, _t = RegisterAcceptedRisk.__table__, FindingTransition.__table__
 _m, _p = MessageTemplate.__table__.alias("m"), MessageTemplate.__table__.alias("p")  # the message, the transition period
@@ -58,6 +60,12 @@ def with_messages(joined):
     """``joined`` (the finding table, or a join starting from it) joined to the message templates of its scan."""
     return (joined.outerjoin(_m, and_(_m.c.scan_id == _f.c.scan_id, _m.c.key == _f.c.message_key))
             .outerjoin(_p, and_(_p.c.scan_id == _f.c.scan_id, _p.c.key == _PERIOD)))
+
+
+def with_resource(joined):
+    """``joined`` (the finding view, or a join starting from it) outer-joined to each finding's resource state. Not
+    the view resource: on the right of an outer join SQLite would materialise it, every scan's resources."""
+    return joined.outerjoin(_rr, _rr.c.id == _f.c.resource_id).outerjoin(_r, _r.c.id == _rr.c.state_id)
 
 
 def _text(column):
@@ -78,7 +86,7 @@ _COLUMNS = (
     _t.c.outcome, _t.c.due_soon,
 )
 _FROM = (
-    _f.outerjoin(_r, _r.c.id == _f.c.resource_id)
+    with_resource(_f)
     .outerjoin(_fr, _fr.c.resource_id == _f.c.resource_id)
     .outerjoin(_e, _e.c.id == _f.c.explain_id)
     .outerjoin(_a, and_(_a.c.scan_id == _f.c.scan_id, _a.c.provider == _f.c.provider, _a.c.account_id == _f.c.account_id))

@@ -12,8 +12,8 @@ from itertools import groupby
 from sqlalchemy import Engine, and_, select
 
 from inventory.errors import UserError
-from inventory.tables import Finding, Resource, Scan
-from reports.data import FINISHED, LANGS, MESSAGE_COLUMNS, latest_scan_id, message, scan_dict, with_messages
+from inventory.tables import Finding, ResourceState, Scan
+from reports.data import FINISHED, LANGS, MESSAGE_COLUMNS, latest_scan_id, message, scan_dict, with_messages, with_resource
 
 KINDS = ("new", "resolved", "changed")
 HEADINGS = {"nl": {"new": "Nieuw", "resolved": "Opgelost", "changed": "Status gewijzigd", "none": "Geen verschillen",
@@ -21,7 +21,7 @@ HEADINGS = {"nl": {"new": "Nieuw", "resolved": "Opgelost", "changed": "Status ge
             "en": {"new": "New", "resolved": "Resolved", "changed": "Status changed", "none": "No differences",
                    "title": "Differences between scan {before} and scan {after}", "organisation": "organisation"}}
 
-_f, _r, _s = Finding.__table__, Resource.__table__, Scan.__table__
+_f, _r, _s = Finding.__table__, ResourceState.__table__, Scan.__table__
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _stream(engine: Engine, scan_id: int) -> Iterator[tuple[str, list]]:
     collation = "C" if engine.dialect.name == "postgresql" else "BINARY"
     stmt = (select(_f.c.key, _f.c.pack, _f.c.control_id, _f.c.provider, _f.c.account_id, _r.c.uid.label("resource_uid"),
                    *(c.label(n) for n, c in MESSAGE_COLUMNS.items()))
-            .select_from(with_messages(_f).outerjoin(_r, _r.c.id == _f.c.resource_id))
+            .select_from(with_resource(with_messages(_f)))
             .where(and_(_f.c.scan_id == scan_id, _f.c.key.is_not(None)))
             .order_by(_f.c.key.collate(collation), _f.c.message.collate(collation), _f.c.id))
     with engine.connect() as conn:

@@ -31,9 +31,9 @@ from inventory.errors import UserError
 from inventory.messages import LANGUAGES, language, say, set_language
 from inventory.migrations import SchemaError, check_schema, create_schema
 from inventory.retention import prune, scans_to_prune
-from inventory.tables import CheckSource, Finding, PackControl, Resource, Scan
+from inventory.tables import CheckSource, Finding, PackControl, ResourceState, Scan
 from inventory.vocabulary import SEVERITIES, STATUSES
-from reports.data import FINISHED, MESSAGE_COLUMNS, latest_scan_id, message, with_messages
+from reports.data import FINISHED, MESSAGE_COLUMNS, latest_scan_id, message, with_messages, with_resource
 from reports.diff import diff_scans, diff_text, scan_pair
 from reports.tabular import SEPARATORS, csv_cell
 from reports.write import FORMATS, check_target, write_report
@@ -248,10 +248,10 @@ def findings(config_path: Path, statuses, packs, severity, scan_id, lang, as_jso
     config = load_config(config_path)
     engine = _readonly(config)
     scan_id = _scan_id(engine, config, scan_id)
-    f, c, r = Finding.__table__, PackControl.__table__, Resource.__table__
+    f, c, r = Finding.__table__, PackControl.__table__, ResourceState.__table__
     stmt = (select(f.c.pack, f.c.control_id, c.c.title_nl, c.c.title_en, f.c.severity, f.c.provider, f.c.account_id,
                    r.c.uid, *(column.label(name) for name, column in MESSAGE_COLUMNS.items()))
-            .select_from(with_messages(f).outerjoin(r, r.c.id == f.c.resource_id)
+            .select_from(with_resource(with_messages(f))
                          .outerjoin(c, and_(c.c.scan_id == f.c.scan_id, c.c.pack == f.c.pack, c.c.control_id == f.c.control_id)))
             .where(f.c.scan_id == scan_id).order_by(f.c.pack, f.c.control_id, f.c.id))
     table = Table("pack", "control", "status", "severity", "account", "resource", "message", show_lines=False)

@@ -6,8 +6,10 @@ from sqlmodel import SQLModel
 
 import connectors.registry  # noqa: F401 - connector tables join the metadata
 
-VIEWS = ("Views: `resource` (every scan's resources as found: `resource_row` with `raw` from `raw_document`, where "
-         "each distinct raw answer is stored once), `region_location` (per reference location: outside the EEA, "
+VIEWS = ("Views: `resource` (every scan's resources as found: `resource_row` with its `resource_state`, stored once "
+         "for the scans that found it so, and `raw` from `raw_document`, where each distinct raw answer is stored once), "
+         "`finding` (every scan's findings: `finding_row` with what it says from `finding_body`, stored once for the "
+         "scans that judged the same), `region_location` (per reference location: outside the EEA, "
          "without adequacy, in an offensive-cyber "
          "state), `resource_location` (where each resource's data may be, used by the location checks), `latest_scan`, "
          "`latest_resource`, `latest_finding`; across organisations `latest_estate_scan`, `cio_service` and "
@@ -34,17 +36,7 @@ def describe() -> list[dict]:
                             "references": next((fk.column.table.name for fk in column.foreign_keys), None)})
         tables.append({"name": table.name, "columns": columns,
                        "description": (model.__doc__ or "").strip().splitlines()[0] if model else ""})
-        if table.name == "resource_row":
-            tables.append(_resource_view(columns))
     return sorted([*tables, SCHEMA_VERSION], key=lambda t: t["name"])
-
-
-def _resource_view(columns: list[dict]) -> dict:
-    """The view ``resource`` as auditors query it: resource_row's columns with the raw answer in place of its address."""
-    raw = {"name": "raw", "type": "json", "references": None,
-           "description": "the provider's API answer for the resource (from raw_document)"}
-    return {"name": "resource", "columns": [raw if c["name"] == "raw_sha256" else c for c in columns],
-            "description": "View: every resource of every scan as found, with the provider's raw API answer."}
 
 
 def schema_markdown() -> str:

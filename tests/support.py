@@ -3,15 +3,18 @@
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, text
 
 from connectors.registry import TABLES
 from findings.engine import Params, evaluate, run_check, write_metadata
 from findings.facts import derive_facts
 from findings.packs import load_checks, load_packs
 from findings.reference import load_reference
+from inventory import rows
 from inventory.db import Writer, connect, create_schema
+from inventory.drafts import DRAFT, open_drafts, set_draft_keys, store_drafts
 from inventory.rows import Scan
+from inventory.tables import Finding, Resource
 from policies.messages import load_messages, render
 
 SCAN_DATE = date(2026, 11, 26)
@@ -35,6 +38,30 @@ def new_inventory(tmp_path, started_at: datetime | None = None) -> tuple[Engine,
     create_schema(engine, TABLES)
     load_reference(engine)
     return engine, add_scan(engine, started_at)
+
+
+def store_resources(engine: Engine, resources: list[Resource]) -> None:
+    """Store resources (the view's model, as a test builds them) as a scan's Writer does; gives each its id."""
+    for scan_id in sorted({r.scan_id for r in resources}):
+        store(engine, scan_id, [rows.Resource(**r.model_dump(exclude={"id", "scan_id"})) for r in resources
+                                if r.scan_id == scan_id])
+    with engine.connect() as conn:
+        ids = {(scan_id, uid): rid for rid, scan_id, uid in conn.execute(text("select id, scan_id, uid from resource"))}
+    for resource in resources:
+        resource.id = ids[(resource.scan_id, resource.uid)]
+
+
+def store_findings(engine: Engine, findings: list[Finding]) -> None:
+    """Store findings as the engine stores a scan's (drafts, keys, then compact storage); gives each its id."""
+    with engine.connect() as conn:
+        open_drafts(conn)
+        conn.execute(insert(DRAFT), [f.model_dump(exclude={"id"}) for f in findings])
+        set_draft_keys(conn)
+        conn.commit()
+        offset = store_drafts(conn)
+        conn.commit()
+    for number, finding in enumerate(findings, 1):
+        finding.id = offset + number
 
 
 def add_scan(engine: Engine, started_at: datetime | None = None) -> int:

@@ -80,7 +80,7 @@ def test_query_is_read_only(demo):
     count = cli("query", "--config", config, "--format", "csv", "select count(*) as n from resource")
     assert count.exit_code == 0 and int(count.output.splitlines()[1]) >= 10
     before = cli("query", "--config", config, "--format", "csv", "select count(*) from finding").output
-    refused = cli("query", "--config", config, "delete from finding")
+    refused = cli("query", "--config", config, "delete from finding_row")  # a table: the view could never be written
     assert refused.exit_code == 3 and "only reading is allowed" in refused.output
     assert cli("query", "--config", config, "--format", "csv", "select count(*) from finding").output == before
 

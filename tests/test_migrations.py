@@ -22,13 +22,15 @@ from inventory import migrations
 from inventory.db import connect, create_schema
 from inventory.migrations import BASELINE, SchemaError, head, metadata
 from scanner.cli import main
+from tests.checks.golden import golden_estate
 from tests.reports.test_auditor import readme_queries
+from tests.support import add_scan, judge, store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 DEMO_ORGANISATION = "Ministerie van Binnenwateren"  # the organisation of the release databases' demo scan
 VIEWS = {"latest_scan", "latest_estate_scan", "latest_resource", "latest_finding", "region_location", "resource_location",
-         "cio_service", "cio_supplier", "resource"}
-TABLE_VIEWS = {"resource"}  # views that show what a table of an older schema held, as it held it
+         "cio_service", "cio_supplier", "resource", "finding"}
+TABLE_VIEWS = {"resource", "finding"}  # views that show what a table of an older schema held, as it held it
 
 
 def release_db(tmp_path: Path, version: str = "0.1.0") -> Path:
@@ -220,6 +222,16 @@ def test_postgresql_upgrades_a_0_1_0_database_and_matches_the_models(tmp_path, p
         assert set(inspect(pconn).get_view_names()) == VIEWS
         pg_keys = pconn.exec_driver_sql(keys).scalars().all()
         assert len(pg_keys) == 258 and None not in pg_keys and pg_keys == sconn.exec_driver_sql(keys).scalars().all()
+    judged = []  # a scan after the upgrade stores its resource states and findings after the upgraded ones
+    for engine in (pg, sqlite):
+        later = add_scan(engine)
+        store(engine, later, golden_estate().rows())
+        judge(engine, later)
+        with engine.connect() as conn:
+            judged.append(Counter(conn.execute(text("select f.control_id, f.status, r.uid from finding f left join"
+                                                    " resource_row rr on rr.id = f.resource_id left join resource_state r"
+                                                    " on r.id = rr.state_id where f.scan_id = :s"), {"s": later}).all()))
+    assert judged[0] == judged[1] and sum(judged[0].values()) > 50
 
 
 def test_postgresql_fresh_schema_equals_the_migrations(postgres):
@@ -269,10 +281,10 @@ def test_a_database_of_several_scans_upgrades_to_shared_raw_answers_with_the_sam
                              " from resource where scan_id = 1")
         distinct = conn.exec_driver_sql("select count(distinct raw) from resource").scalar_one()
         resources = conn.exec_driver_sql("select count(*) from resource").scalar_one()
-    for statement in migrations._view_statements():  # the views at 0004 read the table resource as they do the view
-        if not statement.startswith("drop view") and " resource as" not in statement:
+    for statement in migrations._view_statements():  # the views at 0004 read the tables resource and finding as they do the views
+        if not statement.startswith("drop view") and " resource as" not in statement and " finding as" not in statement:
             with engine.begin() as conn:
-                conn.execute(text(statement))
+                conn.execute(text(statement.replace(OUTER_JOINED_STATE, "left join resource r on r.id = fi.resource_id")))
     before = snapshot(engine)
     with engine.connect() as conn:
         answers = [conn.execute(text(q.strip().rstrip(";"))).all() for q in readme_queries()]
@@ -285,3 +297,43 @@ def test_a_database_of_several_scans_upgrades_to_shared_raw_answers_with_the_sam
         assert all(answers) and resources > 100 and len(after["resource"]) == resources
         assert conn.exec_driver_sql("select count(*) from raw_document").scalar_one() == distinct == resources // 2 + 1
         assert conn.exec_driver_sql("select count(*) from resource where raw is null").scalar_one() == 1
+
+
+def test_several_scans_upgrade_to_states_and_bodies_stored_once_with_every_row_as_before(tmp_path):
+    """Written at 0010: the fixture's scan and a second scan that found the same resources and judged the same,
+    but for one finding whose status differs. After the upgrade every resource and finding reads as before under
+    its id, and what both scans found and said alike is stored once."""
+    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    with engine.begin() as conn:
+        for view in inspect(conn).get_view_names():
+            conn.exec_driver_sql(f"drop view {view}")
+        command.stamp(migrations._config(conn), BASELINE)
+        command.upgrade(migrations._config(conn), "0010")
+        conn.exec_driver_sql("insert into scan (started_at, status, tool_version, organisation_profile, config_sha256)"
+                             " select started_at, 'complete', tool_version, organisation_profile, config_sha256 from scan")
+        for table in ("resource_row", "finding"):
+            columns = ", ".join(c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in ("id", "scan_id"))
+            conn.exec_driver_sql(f"insert into {table} (scan_id, {columns}) select 2, {columns} from {table} where scan_id = 1")
+        conn.exec_driver_sql("update finding set status = 'error' where id = (select max(id) from finding)")
+        conn.exec_driver_sql(RESOURCE_AT_0010)
+        resources, findings = (conn.exec_driver_sql(f"select count(*) from {t}").scalar_one() for t in ("resource", "finding"))
+    before = snapshot(engine)
+    assert create_schema(engine, TABLES) == f"database schema upgraded from version 0010 to {head()}"
+    after = snapshot(engine)
+    for table, rows in before.items():
+        if table != "resource_row":  # its columns moved to resource_state: compared through the view resource
+            assert only_columns_of(after[table], rows) == rows, table
+    with engine.connect() as conn:
+        assert (resources, findings) == (2 * 51, 2 * 258) and len(after["resource"]) == resources
+        assert conn.exec_driver_sql("select count(*) from resource_state").scalar_one() == resources // 2
+        assert conn.exec_driver_sql("select count(*) from finding_body").scalar_one() == findings // 2 + 1
+        assert not differences(conn)
+
+
+OUTER_JOINED_STATE = "left join resource_row rr on rr.id = fi.resource_id\n  left join resource_state r on r.id = rr.state_id"
+RESOURCE_AT_0010 = """
+    create view resource as
+      select r.id, r.scan_id, r.provider, r.account_id, r.uid, r.type, r.name, r.region, r.created_at, r.tags,
+             r.stores_data, r.encrypted, r.key_custody, r.key_id, r.source_api,
+             (select d.raw from raw_document d where d.sha256 = r.raw_sha256) as raw
+      from resource_row r"""

@@ -30,13 +30,22 @@ def rows_per_scan(engine) -> dict[tuple[str, int], int]:
     return counts
 
 
-def raw_answers(engine) -> dict[int, set[str]]:
-    """Scan -> the distinct raw answers of its resources, as the view ``resource`` shows them."""
-    answers = {}
+def shared(engine, sql: str) -> dict[int, set]:
+    """Scan -> the distinct shared things its rows hold (``sql`` selects scan id and thing)."""
+    held = {}
     with engine.connect() as conn:
-        for scan_id, raw in conn.execute(text("select scan_id, raw from resource")):
-            answers.setdefault(scan_id, set()).add(raw)
-    return answers
+        for scan_id, thing in conn.execute(text(sql)):
+            held.setdefault(scan_id, set()).add(thing)
+    return held
+
+
+def only_in(held: dict[int, set], scan_id: int) -> set:
+    return held[scan_id] - set().union(*(things for other, things in held.items() if other != scan_id))
+
+
+RAW_ANSWERS = "select scan_id, raw from resource"  # as the view shows them
+BODIES = "select scan_id, body_id from finding_row"
+STATES = "select scan_id, state_id from resource_row"
 
 
 def scan(engine, started: datetime, organisation: str = FIXTURE_ORGANISATION, finished: bool = True) -> int:
@@ -77,14 +86,23 @@ def test_keep_removes_older_scans_and_all_their_rows(history):
     before = rows_per_scan(engine)
     old_rows = {table: n for (table, scan_id), n in before.items() if scan_id == ids["old"]}
     assert len(old_rows) >= 20 and "m365_user" in old_rows and "onprem_endpoint" in old_rows
-    answers = raw_answers(engine)
-    only_old = answers[ids["old"]] - set().union(*(a for scan_id, a in answers.items() if scan_id != ids["old"]))
+    answers, bodies = only_in(shared(engine, RAW_ANSWERS), ids["old"]), only_in(shared(engine, BODIES), ids["old"])
+    states = only_in(shared(engine, STATES), ids["old"])
+    kept_findings = findings_except(engine, ids["old"])
     code, output = prune(config, "--keep", "2")
     assert code == 0, output
     assert output.startswith(f"removed 1 scan(s) of {FIXTURE_ORGANISATION}: ")
     reported = dict(reversed(part.split(" ", 1)) for part in output.split(": ", 1)[1].split(", "))
-    assert only_old and {table: int(n) for table, n in reported.items()} == old_rows | {"raw_document": len(only_old)}
+    assert answers and bodies and states
+    assert {table: int(n) for table, n in reported.items()} == old_rows | {
+        "raw_document": len(answers), "finding_body": len(bodies), "resource_state": len(states)}
     assert rows_per_scan(engine) == {k: n for k, n in before.items() if k[1] != ids["old"]}
+    assert findings_except(engine, ids["old"]) == kept_findings  # the bodies they share with the old scan stay
+
+
+def findings_except(engine, scan_id: int) -> list:
+    with engine.connect() as conn:
+        return conn.execute(text("select * from finding where scan_id <> :s order by id"), {"s": scan_id}).all()
 
 
 def test_older_than_and_nothing_to_remove(history):

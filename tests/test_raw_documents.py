@@ -22,18 +22,18 @@ def resources(engine) -> dict[tuple[int, str], str]:
         return {(s, uid): as_json(raw) for s, uid, raw in conn.execute(text("select scan_id, uid, raw from resource"))}
 
 
-def documents(engine) -> int:
+def documents(engine, table: str = "raw_document") -> int:
     with engine.connect() as conn:
-        return conn.execute(text("select count(*) from raw_document")).scalar_one()
+        return conn.execute(text(f"select count(*) from {table}")).scalar_one()
 
 
 def orphans(engine) -> tuple[int, int]:
     """Documents no row holds, and rows whose document is missing."""
     with engine.connect() as conn:
         unheld = conn.execute(text("select count(*) from raw_document d where not exists"
-                                   " (select 1 from resource_row r where r.raw_sha256 = d.sha256)")).scalar_one()
-        missing = conn.execute(text("select count(*) from resource_row r where not exists"
-                                    " (select 1 from raw_document d where d.sha256 = r.raw_sha256)")).scalar_one()
+                                   " (select 1 from resource_state s where s.raw_sha256 = d.sha256)")).scalar_one()
+        missing = conn.execute(text("select count(*) from resource_state s where not exists"
+                                    " (select 1 from raw_document d where d.sha256 = s.raw_sha256)")).scalar_one()
     return unheld, missing
 
 
@@ -59,9 +59,11 @@ def test_repeated_answers_are_stored_once_and_read_back_as_written(tmp_path):
     second = add_scan(engine)
     store(engine, second, written)
     assert documents(engine) == len(distinct)  # the unchanged scan added no document
+    assert documents(engine, "resource_state") == len(written)  # and no resource state: only its rows
     third = add_scan(engine)
     store(engine, third, estate(changed=0))
     assert documents(engine) == len(distinct) + 1
+    assert documents(engine, "resource_state") == len(written) + 1
     read = resources(engine)
     for scan_id in (first, second):
         assert {uid: raw for (s, uid), raw in read.items() if s == scan_id} == {r.uid: as_json(r.raw) for r in written}
@@ -79,10 +81,14 @@ def test_prune_keeps_shared_answers_and_removes_those_no_scan_holds(tmp_path):
     store(engine, third, estate(changed=0))
     before, held = resources(engine), documents(engine)
     removed = prune(engine, [first])
-    assert "raw_document" not in removed and documents(engine) == held  # all held by later scans too
+    assert "raw_document" not in removed and "resource_state" not in removed  # all held by later scans too
+    assert documents(engine) == held and documents(engine, "resource_state") == len(written) + 1
     assert resources(engine) == {k: v for k, v in before.items() if k[0] != first}
     removed = prune(engine, [second])
-    assert removed["raw_document"] == 1 and documents(engine) == held - 1  # the answer the third scan changed
+    assert removed["raw_document"] == removed["resource_state"] == 1  # the answer and state the third scan changed
+    assert documents(engine) == held - 1
     assert resources(engine) == {k: v for k, v in before.items() if k[0] == third}
     assert orphans(engine) == (0, 0)
-    assert prune(engine, [third])["raw_document"] == held - 1 and documents(engine) == 0
+    removed = prune(engine, [third])
+    assert removed["raw_document"] == held - 1 and removed["resource_state"] == len(written)
+    assert documents(engine) == documents(engine, "resource_state") == 0

@@ -24,7 +24,7 @@ from inventory.messages import Said, say
 
 BASELINE = "0001"  # the schema of release 0.1.0
 CORE_TABLES = frozenset(m.__tablename__ for m in vars(tables).values()
-                        if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__"))
+                        if isinstance(m, type) and issubclass(m, SQLModel) and hasattr(m, "__table__")) - tables.VIEW_MODELS
 VIEWS = Path(__file__).parent.parent / "views.sql"
 CIO_ROLE = "wolkenwacht_cio"  # docs/postgresql.md: the role limited to the consolidated views
 GRANT_CIO_VIEWS = f"""do $$ begin

@@ -8,13 +8,13 @@ with plans as (
   select d.scan_id, d.tenant_id, count(*) as provisioned
   from m365_drive d where d.scan_id = :scan_id group by d.scan_id, d.tenant_id
 )
-select 'm365' as provider, d.tenant_id as account_id, r.id as resource_id, 'fail' as status,
+select 'm365' as provider, d.tenant_id as account_id,
+  (select r.id from resource r where r.scan_id = d.scan_id and r.provider = 'm365' and r.account_id = d.tenant_id
+     and r.type = 'm365.onedrive' and r.uid = d.uid) as resource_id, 'fail' as status,
   'm365_onedrive.files' as message_key,
   null as severity, d.owner, d.site_url, d.file_count, d.storage_used_bytes, d.last_activity,
   null as onedrive_plan_users, null as provisioned_onedrives, coalesce(d.owner, d.uid) as onedrive
 from m365_drive d
-left join resource r on r.scan_id = d.scan_id and r.provider = 'm365' and r.account_id = d.tenant_id
-  and r.type = 'm365.onedrive' and r.uid = d.uid
 where d.scan_id = :scan_id and d.file_count > 0
 union all
 select 'm365', tn.tenant_id, null,

@@ -1,7 +1,9 @@
 -- JENV25-ODSP-SHAREPOINT: SharePoint Online is not allowed. One row per site (personal sites
 -- excluded): fail when the usage report counts files; error when the report has no row for it.
 -- One pass row per tenant without sites. Evidence carries the tenant's sharing settings.
-select 'm365' as provider, s.tenant_id as account_id, r.id as resource_id,
+select 'm365' as provider, s.tenant_id as account_id,
+  (select r.id from resource r where r.scan_id = s.scan_id and r.provider = 'm365' and r.account_id = s.tenant_id
+     and r.type = 'm365.site' and r.uid = s.site_id) as resource_id,
   case when s.file_count is null then 'error' when s.file_count > 0 then 'fail' else 'pass' end as status,
   case
     when s.file_count is null then 'm365_sharepoint.unobserved'
@@ -12,8 +14,6 @@ select 'm365' as provider, s.tenant_id as account_id, r.id as resource_id,
   tn.sharing_capability, tn.site_creation_enabled, coalesce(s.name, s.site_id) as site, null as tenant
 from m365_site s
 join m365_tenant tn on tn.scan_id = s.scan_id and tn.tenant_id = s.tenant_id
-left join resource r on r.scan_id = s.scan_id and r.provider = 'm365' and r.account_id = s.tenant_id
-  and r.type = 'm365.site' and r.uid = s.site_id
 where s.scan_id = :scan_id
 union all
 select 'm365', tn.tenant_id, null, 'pass', 'm365_sharepoint.none',

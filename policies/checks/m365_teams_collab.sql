@@ -1,6 +1,8 @@
 -- JENV25-TEAMS-COLLAB: Teams only for video and chat. One row per team: fail unless the register
 -- (register_team) approves it as an exception; one pass row per tenant that has no team at all.
-select 'm365' as provider, t.tenant_id as account_id, r.id as resource_id,
+select 'm365' as provider, t.tenant_id as account_id,
+  (select r.id from resource r where r.scan_id = t.scan_id and r.provider = 'm365' and r.account_id = t.tenant_id
+     and r.type = 'm365.team' and r.uid = t.team_id) as resource_id,
   case when rt.id is null then 'fail' else 'pass' end as status,
   case when rt.id is null then 'm365_teams_collab.not_approved'
        when rt.reason is null then 'm365_teams_collab.approved_no_reason'
@@ -11,8 +13,6 @@ select 'm365' as provider, t.tenant_id as account_id, r.id as resource_id,
   coalesce(t.channel_names, '-') as channels, rt.reason as exception_reason, null as tenant
 from m365_team t
 join m365_tenant tn on tn.scan_id = t.scan_id and tn.tenant_id = t.tenant_id
-left join resource r on r.scan_id = t.scan_id and r.provider = 'm365' and r.account_id = t.tenant_id
-  and r.type = 'm365.team' and r.uid = t.team_id
 left join register_team rt on rt.scan_id = t.scan_id and lower(rt.tenant_id) = lower(t.tenant_id)
   and lower(rt.team_id) = lower(t.team_id)
 where t.scan_id = :scan_id

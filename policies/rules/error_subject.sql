@@ -11,10 +11,10 @@ with failed as materialized (  -- this scan's failed per-resource calls, each wi
   join check_source cs on cs.scan_id = c.scan_id
     and (c.area = 'accounts' or ';' || cs.requires || ';' like '%;' || c.area || ';%')
   where c.scan_id = :scan_id and not c.ok and c.subject is not null)
-update finding set status = 'error', message_key = 'rules.not_observed',
+update finding_draft set status = 'error', message_key = 'rules.not_observed',
   message_params = (
     select json_object('call', c.call, 'region', coalesce(c.region, 'global'), 'error', c.error, 'permission', c.permission)
-    from failed c where c.resource_id = finding.resource_id and c.check_id = finding.check_id
+    from failed c where c.resource_id = finding_draft.resource_id and c.check_id = finding_draft.check_id
     order by c.call, coalesce(c.region, ''), coalesce(c.error, ''), coalesce(c.permission, '') limit 1)
 where scan_id = :scan_id and resource_id is not null and check_id is not null and status <> 'error'
-  and exists (select 1 from failed c where c.resource_id = finding.resource_id and c.check_id = finding.check_id)
+  and exists (select 1 from failed c where c.resource_id = finding_draft.resource_id and c.check_id = finding_draft.check_id)

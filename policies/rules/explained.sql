@@ -8,13 +8,14 @@
 -- transfer mechanism (9c) and the date the explain was sent to CIO Rijk (not after the scan date);
 -- condition 11 the dates CIO Rijk's advice was requested and given, both on or before the approval.
 -- Several entries may cover a finding: it keeps the lowest entry id.
-update finding set status = 'explained', explain_id = covered.explain_id
+update finding_draft set status = 'explained', explain_id = covered.explain_id
 from (
   select f.id as finding_id, min(e.id) as explain_id
-  from finding f
+  from finding_draft f
   join register_explain e on e.scan_id = f.scan_id and e.control_id = f.control_id
   join pack_control pc on pc.scan_id = e.scan_id and pc.control_id = e.control_id and pc.pack = f.pack
-  left join resource r on r.id = f.resource_id
+  left join resource_row rr on rr.id = f.resource_id  -- the view resource would be materialised whole here
+  left join resource_state r on r.id = rr.state_id
   where f.scan_id = :scan_id and f.status in ('fail', 'transition')
     and pc.explain_route is not null
     and (e.provider is null or e.provider = f.provider)
@@ -31,4 +32,4 @@ from (
          or (e.advised_on <= e.approved_on and e.advised_on >= coalesce(e.advice_requested, e.advised_on)))
   group by f.id
 ) covered
-where finding.id = covered.finding_id
+where finding_draft.id = covered.finding_id

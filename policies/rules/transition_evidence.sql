@@ -19,7 +19,7 @@
 -- Outcome: excluded, not_existing (began on or after existing_before), ended (the deadline is on or
 -- before the scan date) or transition; due_soon: a transition whose deadline is on or before
 -- due_soon_until (the scan date plus the configured horizon).
-insert into finding_transition (finding_id, scan_id, existing_since, existing_source, existing_before, excluded,
+insert into finding_transition_draft (finding_id, scan_id, existing_since, existing_source, existing_before, excluded,
                                 deadline, deadline_rule, outcome, due_soon)
 select e.id, e.scan_id, e.since, e.source, e.existing_before, e.excluded, e.deadline, e.deadline_rule,
   case when e.excluded is not null then 'excluded'
@@ -77,9 +77,10 @@ from (
              then 'supplier under the jurisdiction of a state with an offensive cyber programme ('
                   || p.jurisdiction || ')'
       end as excluded
-    from finding f
+    from finding_draft f
     join pack_control pc on pc.scan_id = f.scan_id and pc.pack = f.pack and pc.control_id = f.control_id
-    left join resource r on r.id = f.resource_id
+    left join resource_row rr on rr.id = f.resource_id  -- the view resource would be materialised whole here
+    left join resource_state r on r.id = rr.state_id
     left join fact_resource fr on fr.resource_id = f.resource_id
     left join fact_region j on j.scan_id = f.scan_id and j.provider = f.provider and j.region = fr.ref_region
     left join account a on a.scan_id = f.scan_id and a.provider = f.provider and a.account_id = f.account_id

@@ -26,8 +26,8 @@ def reports(tmp_path_factory):
             sqlite3.connect(folder / "wolkenwacht.db") as copy:
         source.backup(copy)  # with what is still in the write-ahead log
     with sqlite3.connect(folder / "wolkenwacht.db") as conn:
-        conn.execute("update resource_row set name = ? where id = (select min(resource_id) from finding"
-                     " where status = 'fail' and resource_id is not null)", (HOSTILE,))
+        conn.execute("update resource_state set name = ? where id = (select state_id from resource_row where id ="
+                     " (select min(resource_id) from finding where status = 'fail' and resource_id is not null))", (HOSTILE,))
         conn.execute("update scan set organisation_name = ?", ("Ministerie </style><b>x</b>",))
     engine = connect_readonly(f"sqlite:///{folder / 'wolkenwacht.db'}")
     for name, fmt, lang in (("report-nl.html", "html", "nl"), ("report-en.html", "html", "en"), ("cio.html", "cio", "nl")):

@@ -11,6 +11,7 @@ import pytest
 from findings.engine import REQUIRED_COLUMNS, RULES, CheckError, Params, insert_findings, rule_sql, run_check
 from findings.facts import derive_facts
 from findings.packs import Check, load_checks, load_packs
+from inventory.drafts import open_drafts
 from inventory.vocabulary import STATUSES
 from policies import CHECKS_DIR
 from tests.support import SCAN_DATE
@@ -166,4 +167,5 @@ def test_a_row_outside_the_contract_is_refused(tmp_path, columns, error):
     check = Check(id="location_eea", description="a row outside the contract", providers=("aws",),
                   sql=f"select provider, account_id, id as resource_id, {columns} from resource where scan_id = :scan_id")
     with engine.begin() as conn, pytest.raises(CheckError, match=f"check location_eea: .*{error}"):
+        open_drafts(conn)
         insert_findings(conn, pack, control, check, Params(scan_id, SCAN_DATE, "ministry"))

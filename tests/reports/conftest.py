@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from connectors.registry import TABLES
-from inventory.db import connect, create_schema, set_finding_keys
+from inventory.db import connect, create_schema
 from inventory.tables import (
     Account,
     Collection,
@@ -23,7 +23,7 @@ from inventory.tables import (
     Resource,
     Scan,
 )
-from tests.support import database_url
+from tests.support import database_url, store_findings, store_resources
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 IMG_TAG = '"><img src=x onerror=alert(1)>'
@@ -95,6 +95,7 @@ def inventory(tmp_path) -> Inventory:
         inv.account = Account(scan_id=scan.id, provider="aws", account_id="111111111111", name="ministerie-prod",
                               kind="aws-account", estate="prod")
         s.add(inv.account)
+        s.commit()  # the resources are stored on a connection of their own, as a scan stores them
         inv.resources = {
             "nl": _resource(scan.id, "gcp", "bzk-prod", "//storage.googleapis.com/projects/_/buckets/nl-data",
                             "storage.googleapis.com/Bucket", SCRIPT_NAME, "europe-west4", {"classification": IMG_TAG}),
@@ -106,8 +107,7 @@ def inventory(tmp_path) -> Inventory:
                                "storage.googleapis.com/Bucket", "eu-data", "eu", {}),
             "other": _resource(other.id, "aws", "111111111111", "arn:aws:s3:::later", "s3.bucket", "later", "us-east-1", {}),
         }
-        s.add_all(inv.resources.values())
-        s.flush()
+        store_resources(engine, list(inv.resources.values()))
         locations = {"nl": ("region", "NL"), "us": ("region", "US"), "global": ("global", None), "multi": ("multi", "BE;DE;FI;NL")}
         for key, (kind, countries) in locations.items():
             r = inv.resources[key]
@@ -129,7 +129,6 @@ def inventory(tmp_path) -> Inventory:
                         account_id=res.account_id if res else account, resource_id=res.id if res else None,
                         explain_id=explain, evidence=evidence)
             inv.findings[key] = f
-            s.add(f)
 
         finding("us_fail", "rijksbreed-2026", "RBC26-EEA", "fail", "high", "Bucket staat in de VS", "us",
                 evidence={"countries": ["US"], "eea": False})
@@ -159,7 +158,7 @@ def inventory(tmp_path) -> Inventory:
         s.add(Collection(scan_id=other.id, provider="aws", estate="prod", area="inventory", call="ec2:DescribeRegions",
                          ok=False, error="later scan error"))
         s.commit()
-    set_finding_keys(engine, scan.id)
+    store_findings(engine, list(inv.findings.values()))
     return inv
 
 

@@ -4,12 +4,12 @@ import io
 import json
 
 import pytest
-from sqlmodel import Session
 
 from inventory.errors import UserError
 from inventory.tables import Finding
 from reports.data import iter_findings, latest_scan_id, report_data
 from reports.write import write_report
+from tests.support import store_findings
 
 
 def json_report(inv, **kwargs) -> dict:
@@ -111,18 +111,16 @@ def test_collection_errors_only_failures_of_this_scan(inventory):
 def test_findings_stream_is_lazy_and_reiterable(inventory):
     data = report_data(inventory.engine, inventory.scan.id)
     before = len(list(data["findings"]))
-    with Session(inventory.engine) as s:
-        s.add(Finding(scan_id=inventory.scan.id, pack="rijksbreed-2026", control_id="RBC26-EEA", status="fail",
-                      check_status="fail", severity="high", message="added after report_data"))
-        s.commit()
+    store_findings(inventory.engine, [Finding(scan_id=inventory.scan.id, pack="rijksbreed-2026", control_id="RBC26-EEA",
+                                              status="fail", check_status="fail", severity="high",
+                                              message="added after report_data")])
     assert len(list(data["findings"])) == before + 1
 
 
 def test_streams_many_findings_in_batches(inventory):
-    with Session(inventory.engine) as s:
-        s.add_all(Finding(scan_id=inventory.scan.id, pack="bulk", control_id="RBC26-EEA", status="pass",
-                          check_status="pass", severity="high", message=f"m{i}", evidence={"i": i}) for i in range(2500))
-        s.commit()
+    store_findings(inventory.engine, [Finding(scan_id=inventory.scan.id, pack="bulk", control_id="RBC26-EEA", status="pass",
+                                              check_status="pass", severity="high", message=f"m{i}", evidence={"i": i})
+                                      for i in range(2500)])
     stream = iter_findings(inventory.engine, inventory.scan.id, packs=["bulk"])
     assert [f["evidence"]["i"] for f in stream] == list(range(2500))
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from inventory.tables import FindingTransition, RegisterAcceptedRisk
+from inventory.tables import FindingRow, FindingTransition, RegisterAcceptedRisk
 from reports.html import TEMPLATES, strings
 from reports.write import write_report
 from tests.reports.test_report_html import Page
@@ -21,7 +21,7 @@ def _with_risk_and_deadline(inv, outcome: str, due_soon: bool) -> RegisterAccept
     with Session(inv.engine, expire_on_commit=False) as s:
         s.add(risk)
         s.flush()
-        s.get(type(inv.findings["account_fail"]), inv.findings["account_fail"].id).accepted_risk_id = risk.id
+        s.get(FindingRow, inv.findings["account_fail"].id).accepted_risk_id = risk.id  # a finding's own row
         s.add(FindingTransition(finding_id=inv.findings["global_transition"].id, scan_id=inv.scan.id,
                                 existing_since=datetime(2024, 1, 1, tzinfo=UTC), existing_source="created", existing_before=date(2026, 7, 3),
                                 deadline=date(2030, 7, 3), deadline_rule="policy", outcome=outcome, due_soon=due_soon))
