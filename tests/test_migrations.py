@@ -263,18 +263,25 @@ def copy_rows(source, target) -> None:
                 dst.exec_driver_sql(f"select setval(pg_get_serial_sequence('{table.name}', 'id'), (select max(id) from {table.name}))")
 
 
-def test_a_database_of_several_scans_upgrades_to_shared_raw_answers_with_the_same_answers(tmp_path):
-    """Written by the previous code path (schema 0004): the fixture's scan, a second scan of the same resources
-    with one changed answer and one missing, then the upgrade. Every row reads as before, the README's queries
-    answer as before, and each distinct raw answer is stored once."""
+def second_scan_at(tmp_path: Path, revision: str, status: str):
+    """The 0.1.0 fixture upgraded to ``revision`` without its views, with an empty second scan (id 2)."""
     engine = connect(f"sqlite:///{release_db(tmp_path)}")
     with engine.begin() as conn:
         for view in inspect(conn).get_view_names():
             conn.exec_driver_sql(f"drop view {view}")
         command.stamp(migrations._config(conn), BASELINE)
-        command.upgrade(migrations._config(conn), "0004")
+        command.upgrade(migrations._config(conn), revision)
         conn.exec_driver_sql("insert into scan (started_at, status, tool_version, organisation_profile, config_sha256)"
-                             " select started_at, 'failed', tool_version, organisation_profile, config_sha256 from scan")
+                             f" select started_at, '{status}', tool_version, organisation_profile, config_sha256 from scan")
+    return engine
+
+
+def test_a_database_of_several_scans_upgrades_to_shared_raw_answers_with_the_same_answers(tmp_path):
+    """Written by the previous code path (schema 0004): the fixture's scan, a second scan of the same resources
+    with one changed answer and one missing, then the upgrade. Every row reads as before, the README's queries
+    answer as before, and each distinct raw answer is stored once."""
+    engine = second_scan_at(tmp_path, "0004", "failed")
+    with engine.begin() as conn:
         columns = "provider, account_id, uid, type, name, region, created_at, tags, stores_data, encrypted, key_custody, key_id, source_api"
         conn.exec_driver_sql(f"insert into resource (scan_id, {columns}, raw) select 2, {columns},"
                              " case when id = 1 then json_set(raw, '$.etag', 'changed') when id = 2 then null else raw end"
@@ -303,14 +310,8 @@ def test_several_scans_upgrade_to_states_and_bodies_stored_once_with_every_row_a
     """Written at 0010: the fixture's scan and a second scan that found the same resources and judged the same,
     but for one finding whose status differs. After the upgrade every resource and finding reads as before under
     its id, and what both scans found and said alike is stored once."""
-    engine = connect(f"sqlite:///{release_db(tmp_path)}")
+    engine = second_scan_at(tmp_path, "0010", "complete")
     with engine.begin() as conn:
-        for view in inspect(conn).get_view_names():
-            conn.exec_driver_sql(f"drop view {view}")
-        command.stamp(migrations._config(conn), BASELINE)
-        command.upgrade(migrations._config(conn), "0010")
-        conn.exec_driver_sql("insert into scan (started_at, status, tool_version, organisation_profile, config_sha256)"
-                             " select started_at, 'complete', tool_version, organisation_profile, config_sha256 from scan")
         for table in ("resource_row", "finding"):
             columns = ", ".join(c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in ("id", "scan_id"))
             conn.exec_driver_sql(f"insert into {table} (scan_id, {columns}) select 2, {columns} from {table} where scan_id = 1")
