@@ -37,12 +37,13 @@ from policies.messages import placeholders, sql_render, templates_of
 
 REQUIRED_COLUMNS = ("provider", "account_id", "resource_id", "status", "message_key")
 RULES = ("error", "error_subject", "error_added", "nothing_judged", "transition_evidence", "transition", "explained", "accepted_risk")
-# The rows one check just wrote (draft ids above :written) outside the contract: a status not in the vocabulary,
-# a message key without a template.
+# The rows one check just wrote (draft ids from :first to :last) outside the contract: a status not in the
+# vocabulary, a message key without a template. Both bounds: PostgreSQL, without statistics on the draft, reads a
+# range with both ends by its index, and the whole table for one end.
 OUTSIDE_CONTRACT = text(
-    "select 1 from finding_draft where id > :written"
+    "select 1 from finding_draft where id between :first and :last"
     f" and status not in ({', '.join(repr(s) for s in STATUSES)}) limit 1")
-UNKNOWN_KEY = "select min(message_key) from finding_draft where id > :written and message_key not in ({keys})"
+UNKNOWN_KEY = "select min(message_key) from finding_draft where id between :first and :last and message_key not in ({keys})"
 LAST_DRAFT = text("select coalesce(max(id), 0) from finding_draft")
 NO_CHECK_KEY = "rules.manual_only"  # the finding of a control without checks; the control's guidance follows it
 TRANSITION_KEYS = {"fail": "rules.transition_ended", "other": "rules.transition_until"}  # after a deadline, by status
@@ -135,8 +136,9 @@ def insert_findings(conn: Connection, pack: Pack, control: Control, check: Check
         f" {_json_object(dialect, wanted)}, q.provider, q.account_id, cast(q.resource_id as integer), {evidence}, {KEY}"
         f" from (\n{check.sql}\n) q")
     names = {"scan_id": params.scan_id, "pack": pack.id, "control_id": control.id, "check_id": check.id}
-    written = {"written": conn.execute(LAST_DRAFT).scalar_one()}
+    first = conn.execute(LAST_DRAFT).scalar_one() + 1
     conn.execute(insert, binds | names | {"severity": control.severity, "guidance": guidance})
+    written = {"first": first, "last": conn.execute(LAST_DRAFT).scalar_one()}
     if conn.execute(OUTSIDE_CONTRACT, written).first():
         raise CheckError(f"check {check.id}: returned a status that is not one of {', '.join(STATUSES)}")
     unknown = conn.execute(text(UNKNOWN_KEY.format(keys=", ".join(f"'{k}'" for k in templates))), written).scalar()
