@@ -3,17 +3,18 @@ about 15 µs, so 2.95 million findings keep one core busy for three quarters of 
 
 Each part is a contiguous slice of the findings in report order: of the scan's finding ids in finding order
 (json, csv, ocsf), of the severity key (``SEVERITY_KEY``) in severity order (html). This process streams the
-first part itself while worker processes write the others to temporary files, each through its own read-only
-engine (``connect_readonly``); the parts then follow one another in the output, which is byte for byte what one
-process writes. Every process holds one batch of findings at a time, so memory stays flat. A part is worth a
-process from ``SLICE_MIN`` findings on: a smaller report is written by this process alone.
+first part itself while worker processes (``start_method``) write the others to temporary files, each through
+its own read-only engine (``connect_readonly``); the parts then follow one another in the output, which is byte
+for byte what one process writes. Every process holds one batch of findings at a time, so memory stays flat.
+A part is worth a process from ``SLICE_MIN`` findings on: a smaller report is written by this process alone.
 """
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Protocol
@@ -58,7 +59,7 @@ class Encoded:
         else:
             self.first, rest = (parts[0], parts[1:]) if first_here else (None, parts)
         self.folder = TemporaryDirectory(prefix="wolkenwacht-report-") if rest else None
-        self.pool = ProcessPoolExecutor(len(rest), mp_context=get_context("spawn")) if rest else None
+        self.pool = ProcessPoolExecutor(len(rest), mp_context=get_context(start_method())) if rest else None
         paths = [Path(self.folder.name) / f"{i}.part" for i in range(1, len(rest) + 1)] if rest else []
         self.parts = [(self.pool.submit(write_part, url, self.query, part, encode, path), path) for part, path in zip(rest, paths, strict=True)]
 
@@ -77,6 +78,12 @@ class Encoded:
             if self.pool:
                 self.pool.shutdown(cancel_futures=True)
                 self.folder.cleanup()
+
+
+def start_method() -> str:
+    """Fork while this process runs one thread (a worker starts in milliseconds, with nothing held by another
+    thread to inherit), else spawn (a fresh interpreter: about a second of imports)."""
+    return "fork" if threading.active_count() == 1 and "fork" in get_all_start_methods() else "spawn"
 
 
 def cores() -> int:

@@ -3,6 +3,7 @@ in every format, on SQLite and on PostgreSQL."""
 
 import io
 import re
+import threading
 
 import pytest
 
@@ -67,3 +68,18 @@ def test_parts_written_to_a_text_stream_make_the_same_report(inventory, small_pa
     stream = io.StringIO()
     write_report(engine, scan_id, fmt, stream, workers=3)
     assert stream.getvalue().encode() == written(engine, scan_id, fmt, tmp_path / f"one.{fmt}", 1)
+
+
+def test_workers_are_spawned_while_another_thread_runs(inventory, small_parts, tmp_path):
+    engine, scan_id = inventory.engine, inventory.scan.id
+    one = written(engine, scan_id, "csv", tmp_path / "one.csv", 1)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert parts.start_method() == "spawn"
+        assert written(engine, scan_id, "csv", tmp_path / "three.csv", 3) == one
+    finally:
+        release.set()
+        waiting.join()
+    assert parts.start_method() == "fork"
