@@ -152,8 +152,11 @@ def slice_where(by_severity: bool, start: Any, stop: Any) -> list:
 
 def _findings_query(conn, scan_id: int, packs: list[str] | None, statuses: list[str] | None, by_severity: bool,
                     part: tuple = (None, None)):
-    """The scan's findings (of ``part``, a slice as ``slice_where`` takes it), in finding order or by severity."""
-    where = [*findings_where(conn, scan_id, packs, statuses), *slice_where(by_severity, *part)]
+    """The scan's findings (of ``part``, a slice as ``slice_where`` takes it), in finding order or by severity. A
+    slice of ids with both ends needs not look up the scan's id range."""
+    bounded = not by_severity and None not in part
+    where = [_f.c.scan_id + 0 == scan_id, *_choice(packs, statuses)] if bounded else findings_where(conn, scan_id, packs, statuses)
+    where += slice_where(by_severity, *part)
     order = [*SEVERITY_KEY, _f.c.id] if by_severity else [_f.c.id]
     return select(*_COLUMNS).select_from(_FROM).where(*where).order_by(*order)
 

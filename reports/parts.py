@@ -54,8 +54,8 @@ class Encoded:
         self.query = (scan_id, packs, lang, statuses, by_severity)
         parts = slices(engine, self.query, findings.workers or cores())
         url = reader_url(engine) if len(parts) > 1 else None
-        if not url:
-            self.first, rest = (None, None), []
+        if not url:  # all of them here
+            self.first, rest = (parts[0][0], parts[-1][1]), []
         else:
             self.first, rest = (parts[0], parts[1:]) if first_here else (None, parts)
         self.folder = TemporaryDirectory(prefix="wolkenwacht-report-") if rest else None
@@ -146,17 +146,20 @@ def slices(engine: Engine, query: tuple, workers: int) -> list[tuple]:
     if workers < 2:
         return [(None, None)]
     with engine.connect() as conn:
-        cuts = _key_cuts(conn, findings_where(conn, scan_id, packs, statuses), workers) if by_severity \
-            else _id_cuts(*scan_id_range(conn, scan_id), workers)
-    return list(zip([None, *cuts], [*cuts, None], strict=True))
-
-
-def _id_cuts(low: int | None, high: int | None, workers: int) -> list[int]:
-    """Ids that cut the scan's id range into equal slices (the scan's findings fill its range)."""
+        if by_severity:
+            cuts = _key_cuts(conn, findings_where(conn, scan_id, packs, statuses), workers)
+            return list(zip([None, *cuts], [*cuts, None], strict=True))
+        low, high = scan_id_range(conn, scan_id)
     if low is None:
-        return []
-    parts = max(1, min(workers, (high - low + 1) // SLICE_MIN))
-    return [low + (high - low + 1) * i // parts for i in range(1, parts)]
+        return [(None, None)]
+    cuts = _id_cuts(low, high + 1, workers)
+    return list(zip([low, *cuts], [*cuts, high + 1], strict=True))
+
+
+def _id_cuts(low: int, stop: int, workers: int) -> list[int]:
+    """Ids that cut the scan's id range into equal slices (the scan's findings fill its range)."""
+    parts = max(1, min(workers, (stop - low) // SLICE_MIN))
+    return [low + (stop - low) * i // parts for i in range(1, parts)]
 
 
 def _key_cuts(conn, where: list, workers: int) -> list[tuple]:
@@ -167,7 +170,7 @@ def _key_cuts(conn, where: list, workers: int) -> list[tuple]:
     total = sum(n for *_, n in groups)
     parts, cuts, seen = max(1, min(workers, total // SLICE_MIN)), [], 0
     for *key, n in groups:
-        if len(cuts) < parts - 1 and seen >= total * (len(cuts) + 1) / parts:
+        if seen and len(cuts) < parts - 1 and seen + n / 2 >= total * (len(cuts) + 1) / parts:  # the nearer side of the group
             cuts.append(tuple(key))
         seen += n
     return cuts

@@ -52,13 +52,16 @@ def test_slices_cut_the_findings_into_contiguous_ranges_of_the_report_order(inve
     engine, scan_id = inventory.engine, inventory.scan.id
     by_id = parts.slices(engine, (scan_id, None, "nl", None, False), 3)
     ids = sorted(f.id for f in inventory.findings.values() if f.scan_id == scan_id)
-    assert by_id[0][0] is None and by_id[-1][1] is None and by_id[0][1] > ids[0] and by_id[-1][0] <= ids[-1]
+    assert by_id[0][0] == ids[0] and by_id[-1][1] == ids[-1] + 1 and by_id[0][1] > ids[0] and by_id[-1][0] <= ids[-1]
     assert [stop for _, stop in by_id[:-1]] == [start for start, _ in by_id[1:]]
+    by_key = parts.slices(engine, (scan_id, None, "nl", ["fail", "error", "transition", "explained"], True), 3)
+    assert by_key[0][0] is None and by_key[-1][1] is None and len(by_key) == 3
+    assert [stop for _, stop in by_key[:-1]] == [start for start, _ in by_key[1:]]
     assert parts.slices(engine, (scan_id, None, "nl", None, False), 1) == [(None, None)]
 
 
 def test_a_small_scan_is_one_part(inventory):
-    assert parts.slices(inventory.engine, (inventory.scan.id, None, "nl", None, False), 8) == [(None, None)]
+    assert len(parts.slices(inventory.engine, (inventory.scan.id, None, "nl", None, False), 8)) == 1
     assert parts.slices(inventory.engine, (inventory.scan.id, None, "nl", None, True), 8) == [(None, None)]
 
 
