@@ -135,10 +135,10 @@ class Events:
 
 def write_ocsf(data: dict, out: IO[str]) -> int:
     """Write one OCSF event per line as the findings stream; returns the number of events."""
-    sink, events = ByteSink(out), Encoded(data["findings"], EventLine(data["scan"]))
-    sink.add_all(events)
+    sink = ByteSink(out)
+    count = Encoded(data["findings"], EventLine(data["scan"])).write_into(sink)
     sink.flush()
-    return events.count
+    return count
 
 
 class EventLine(Events):

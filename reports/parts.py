@@ -42,10 +42,9 @@ class Encoder(Protocol):
 
 
 class Encoded:
-    """The findings encoded in report order (``lead`` first, ``separator`` between two findings): chunks of bytes,
-    and for each worker's part the path of its file, whose bytes come next (``blocks`` reads it); ``count`` holds
-    the number of findings once iterated. The worker processes start at once, so they work while this process
-    prepares the rest of the report. Iterate once."""
+    """The findings encoded in report order (``lead`` first, ``separator`` between two findings), written into a
+    sink (``write_into``) or read as chunks (iterate); ``count`` holds their number once written. The worker
+    processes start at once, so they work while this process prepares the rest of the report. Use once."""
 
     def __init__(self, findings: Findings, encode: Encoder, by_severity: bool = False, first_here: bool = True):
         """``first_here=False``: workers write every part, for a caller with other work meanwhile (the HTML scorecard)."""
@@ -63,21 +62,43 @@ class Encoded:
         paths = [Path(self.folder.name) / f"{i}.part" for i in range(1, len(rest) + 1)] if rest else []
         self.parts = [(self.pool.submit(write_part, url, self.query, part, encode, path), path) for part, path in zip(rest, paths, strict=True)]
 
+    def write_into(self, sink) -> int:
+        """Write the findings into ``sink``: its ``add`` takes bytes (called twice per finding: a large buffered
+        file's ``write`` suits), its ``add_file`` a worker's part file. Returns their number."""
+        try:
+            if self.first:
+                self.count = _write(self.engine, self.query, self.first, self.encode, sink.add, self.encode.lead)
+            for chunk in self._appended():
+                if isinstance(chunk, Path):
+                    sink.add_file(chunk)
+                else:
+                    sink.add(chunk)
+        finally:
+            self._close()
+        return self.count
+
     def __iter__(self) -> Iterator[bytes | Path]:
+        """Chunks of bytes (CHUNK findings each) and, for each worker's part, the path of its file (``blocks`` reads it)."""
         try:
             for chunk, n in _chunks(self.engine, self.query, self.first, self.encode) if self.first else ():
                 yield (b"" if self.count else self.encode.lead) + chunk
                 self.count += n
-            for future, path in self.parts:
-                if n := future.result():
-                    yield self.encode.separator if self.count else self.encode.lead
-                    yield path
-                    self.count += n
-                path.unlink()
+            yield from self._appended()
         finally:
-            if self.pool:
-                self.pool.shutdown(cancel_futures=True)
-                self.folder.cleanup()
+            self._close()
+
+    def _appended(self) -> Iterator[bytes | Path]:
+        """Each worker's part file in order once it is written (its separator first), counted."""
+        for future, path in self.parts:
+            if n := future.result():
+                yield self.encode.separator if self.count else self.encode.lead
+                yield path
+                self.count += n
+
+    def _close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+            self.folder.cleanup()
 
 
 def start_method() -> str:
@@ -102,17 +123,27 @@ def _chunks(engine: Engine, query: tuple, part: tuple, encode: Encoder) -> Itera
             lead = encode.separator
 
 
+def _write(engine: Engine, query: tuple, part: tuple, encode: Encoder, write, lead: bytes) -> int:
+    """Write the part's findings one by one (``lead`` before the first, the separator between two): no bytes
+    gathered, so no large buffers come and go. Returns their number."""
+    scan_id, packs, lang, statuses, by_severity = query
+    count, separator = 0, encode.separator
+    for batch in finding_batches(engine, scan_id, packs, lang, statuses, by_severity, part):
+        for finding in batch:
+            write(separator if count else lead)
+            write(encode(finding))
+            count += 1
+    return count
+
+
 def write_part(url: str, query: tuple, part: tuple, encode: Encoder, path: Path) -> int:
     """A worker process: write one part's findings to ``path``; returns their number."""
-    engine, count = connect_readonly(url), 0
+    engine = connect_readonly(url)
     try:
-        with open(path, "wb") as out:
-            for chunk, n in _chunks(engine, query, part, encode):
-                out.write(chunk)
-                count += n
+        with open(path, "wb", buffering=BLOCK) as out:
+            return _write(engine, query, part, encode, out.write, b"")
     finally:
         engine.dispose()
-    return count
 
 
 def blocks(path: Path) -> Iterator[bytes]:

@@ -3,7 +3,6 @@
 import codecs
 import os
 import stat
-from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,11 +25,10 @@ def write_json(data: dict, out: IO[str]) -> int:
     sink = ByteSink(out)
     sink.add(f'{{"schema_version": {REPORT_SCHEMA_VERSION},\n"scan": '.encode() + dump_bytes(data["scan"])
              + b',\n"collection_errors": ' + dump_bytes(data["collection_errors"]) + b',\n"findings": [')
-    findings = Encoded(data["findings"], JsonRow())
-    sink.add_all(findings)
+    count = Encoded(data["findings"], JsonRow()).write_into(sink)
     sink.add(b"\n]}\n")
     sink.flush()
-    return findings.count
+    return count
 
 
 class JsonRow:
@@ -51,8 +49,9 @@ def _is_file(buffer) -> bool:
 
 
 class ByteSink:
-    """UTF-8 bytes gathered and written a megabyte at a time: into a UTF-8 file's binary buffer directly (no
-    decoding and encoding again), into any other text stream as text. Call ``flush`` at the end."""
+    """UTF-8 bytes into a text stream: into a regular file through a buffer of a megabyte on its descriptor (no
+    decoding and encoding again, no bytes gathered), into any other text stream as text, gathered and written a
+    megabyte at a time. Call ``flush`` at the end."""
 
     SIZE = 1 << 20
 
@@ -61,8 +60,10 @@ class ByteSink:
         buffer = getattr(out, "buffer", None)
         if buffer is not None and codecs.lookup(out.encoding).name == "utf-8":
             out.flush()
+            if _is_file(buffer):
+                self.file = open(buffer.fileno(), "wb", buffering=self.SIZE, closefd=False)  # flush() empties it; out closes the file
+                self.add = self.file.write
             self.write = buffer.write
-            self.file = buffer if _is_file(buffer) else None
         else:
             self.write = lambda data: out.write(data.decode())
 
@@ -71,14 +72,6 @@ class ByteSink:
         if len(self.gathered) >= self.SIZE:
             self.flush()
 
-    def add_all(self, chunks: Iterable[bytes | Path]) -> None:
-        """Chunks of bytes and part files (``reports.parts.Encoded``), in order."""
-        for chunk in chunks:
-            if isinstance(chunk, Path):
-                self.add_file(chunk)
-            else:
-                self.add(chunk)
-
     def add_file(self, path: Path) -> None:
         """A file's bytes: copied by the kernel into a file (no copies through this process), else in blocks."""
         self.flush()
@@ -86,13 +79,15 @@ class ByteSink:
             for block in blocks(path):
                 self.write(block)
             return
-        self.file.flush()
         with open(path, "rb") as part:
             size, offset = os.fstat(part.fileno()).st_size, 0
             while offset < size:
                 offset += os.sendfile(self.file.fileno(), part.fileno(), offset, size - offset)
 
     def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+            return
         self.write(self.gathered)
         self.gathered.clear()
 
@@ -147,10 +142,9 @@ def write_csv(data: dict, out: IO[str], separator: str = ",") -> int:
     check_separator(separator)
     sink = ByteSink(out)
     sink.add((BOM + csv_line(CSV_COLUMNS, separator)).encode())
-    findings = Encoded(data["findings"], CsvRow(data["scan"]["id"], separator))
-    sink.add_all(findings)
+    count = Encoded(data["findings"], CsvRow(data["scan"]["id"], separator)).write_into(sink)
     sink.flush()
-    return findings.count
+    return count
 
 
 class CsvRow:
