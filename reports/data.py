@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, Text, and_, case, cast, func, literal, select
+from sqlalchemy import Engine, Text, and_, case, cast, func, literal, select, tuple_
 
 from inventory.errors import UserError
 from inventory.tables import (
@@ -95,6 +95,7 @@ _FROM = (
 )
 SEVERITY_RANK = case({s: i for i, s in enumerate(SEVERITIES)}, value=_f.c.severity, else_=len(SEVERITIES))
 STATUS_RANK = case({"fail": 0, "error": 1, "transition": 2, "manual": 3, "explained": 4}, value=_f.c.status, else_=5)
+SEVERITY_KEY = (SEVERITY_RANK, STATUS_RANK, _f.c.pack, _f.c.control_id)  # the order by severity; the id breaks ties
 
 
 def iso(value: Any) -> Any:
@@ -137,23 +138,54 @@ def _choice(packs: list[str] | None, statuses: list[str] | None) -> list:
     return [*([_f.c.pack.in_(packs)] if packs else []), *([_f.c.status.in_(statuses)] if statuses else [])]
 
 
-def _findings_query(conn, scan_id: int, packs: list[str] | None, statuses: list[str] | None, by_severity: bool):
-    """The scan's findings, read along their ids: a scan's findings lie in one id range, so the rows come
-    in id order without a sort (``scan_id + 0`` keeps the database from choosing the scan's index instead)."""
-    low, high = conn.execute(select(func.min(_f.c.id), func.max(_f.c.id)).where(_f.c.scan_id == scan_id)).one()
-    where = [_f.c.id.between(low, high), _f.c.scan_id + 0 == scan_id, *_choice(packs, statuses)]
-    order = [SEVERITY_RANK, STATUS_RANK, _f.c.pack, _f.c.control_id, _f.c.id] if by_severity else [_f.c.id]
+def findings_where(conn, scan_id: int, packs: list[str] | None, statuses: list[str] | None) -> list:
+    """WHERE clauses reading the scan's findings along their ids: a scan's findings lie in one id range, so the
+    rows come in id order without a sort (``scan_id + 0`` keeps the database from choosing the scan's index instead)."""
+    low, high = scan_id_range(conn, scan_id)
+    return [_f.c.id.between(low, high), _f.c.scan_id + 0 == scan_id, *_choice(packs, statuses)]
+
+
+def scan_id_range(conn, scan_id: int) -> tuple[int | None, int | None]:
+    """The lowest and highest id of the scan's findings (None, None: it has none)."""
+    return tuple(conn.execute(select(func.min(_f.c.id), func.max(_f.c.id)).where(_f.c.scan_id == scan_id)).one())
+
+
+def slice_where(by_severity: bool, start: Any, stop: Any) -> list:
+    """WHERE clauses keeping a contiguous slice of the findings in report order: from ``start`` up to, not
+    including, ``stop`` (None: open), ids in finding order, ``SEVERITY_KEY`` values in severity order."""
+    key = tuple_(*SEVERITY_KEY) if by_severity else _f.c.id
+    value = (lambda bound: tuple_(*bound)) if by_severity else (lambda bound: bound)
+    return [*([key >= value(start)] if start is not None else []), *([key < value(stop)] if stop is not None else [])]
+
+
+def _findings_query(conn, scan_id: int, packs: list[str] | None, statuses: list[str] | None, by_severity: bool,
+                    part: tuple = (None, None)):
+    """The scan's findings (of ``part``, a slice as ``slice_where`` takes it), in finding order or by severity. A
+    slice of ids with both ends needs not look up the scan's id range."""
+    bounded = not by_severity and None not in part
+    where = [_f.c.scan_id + 0 == scan_id, *_choice(packs, statuses)] if bounded else findings_where(conn, scan_id, packs, statuses)
+    where += slice_where(by_severity, *part)
+    order = [*SEVERITY_KEY, _f.c.id] if by_severity else [_f.c.id]
     return select(*_COLUMNS).select_from(_FROM).where(*where).order_by(*order)
 
 
 def iter_findings(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
                   statuses: list[str] | None = None, by_severity: bool = False) -> Iterator[dict]:
     """Stream the findings of a scan as report dicts (the JSON contract), in finding order or by severity."""
+    for batch in finding_batches(engine, scan_id, packs, lang, statuses, by_severity):
+        yield from batch
+
+
+def finding_batches(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
+                    statuses: list[str] | None = None, by_severity: bool = False,
+                    part: tuple = (None, None)) -> Iterator[Iterator[dict]]:
+    """``iter_findings`` a batch at a time, optionally only a slice of them (``slice_where``). Each batch builds
+    its report dicts as it is read, so a dict is gone before the next is built (fewer garbage collections)."""
     check_lang(lang)
     with engine.connect() as conn:
         build = FindingBuilder(conn, scan_id, lang)
-        for rows in _batches(conn, _findings_query(conn, scan_id, packs, statuses, by_severity)):
-            yield from map(build, rows)
+        for rows in _batches(conn, _findings_query(conn, scan_id, packs, statuses, by_severity, part)):
+            yield map(build, rows)
 
 
 def _batches(conn, stmt) -> Iterator[list[tuple]]:
@@ -319,9 +351,11 @@ def latest_scan_id(engine: Engine, organisation: str | None = None, before: int 
 
 
 class Findings:
-    """A lazy, re-iterable stream of report findings; each iteration runs the query again."""
+    """A lazy, re-iterable stream of report findings; each iteration runs the query again. ``workers``: the
+    processes a writer may split it over (reports.parts; None: one per core)."""
 
-    def __init__(self, engine: Engine, scan_id: int, packs, lang: str, statuses):
+    def __init__(self, engine: Engine, scan_id: int, packs, lang: str, statuses, workers: int | None = None):
+        self.engine, self.workers = engine, workers
         self.args = (engine, scan_id, packs, lang, statuses)
 
     def __iter__(self) -> Iterator[dict]:
@@ -329,8 +363,8 @@ class Findings:
 
 
 def report_data(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
-                statuses: list[str] | None = None) -> dict:
+                statuses: list[str] | None = None, workers: int | None = None) -> dict:
     """The scan, its collection errors and its findings (a lazy stream: iterate, do not list a huge scan)."""
     check_lang(lang)
     return {"scan": scan_dict(engine, scan_id), "collection_errors": collection_errors(engine, scan_id),
-            "findings": Findings(engine, scan_id, packs, lang, statuses)}
+            "findings": Findings(engine, scan_id, packs, lang, statuses, workers)}

@@ -21,8 +21,9 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 
 from inventory.vocabulary import STATUSES
-from reports.data import check_lang, collection_errors, dumps, iter_findings, scan_dict
+from reports.data import Findings, check_lang, collection_errors, dumps, scan_dict
 from reports.diff import changes_since_previous
+from reports.parts import Encoded, blocks
 from reports.scorecard import control_info, scorecard
 from reports.text import inert
 
@@ -32,7 +33,6 @@ ROW_FIELDS = (
     "account_name", "name", "type", "uid", "region", "country", "evidence", "tags", "explained_by",
     "message_lang", "accepted_risk", "transition",
 )
-CHUNK = 500
 JS_STRINGS = (
     "all", "shown", "of", "page", "previous", "next", "details", "section", "evidence", "tags", "explained_by",
     "approver", "expires", "account_level", "overdue", "remediation", "documentation", "no_country", "no_match",
@@ -88,26 +88,31 @@ def table_row(finding: dict) -> list:
     ]
 
 
-def row_chunks(findings: Iterator[dict]) -> Iterator[Markup]:
-    """The findings as one JSON array, written in chunks as they stream from the database."""
+class TableRow:
+    """A finding as a line of the table's JSON array (``table_row``, safe in the script block)."""
+
+    lead, separator = b"\n", b",\n"
+
+    def __call__(self, finding: dict) -> bytes:
+        return script_json(table_row(finding)).encode()
+
+
+def row_chunks(rows: Encoded | None) -> Iterator[Markup]:
+    """The findings as one JSON array, written in chunks as they stream from the database (or its parts' files)."""
     yield Markup("[")
-    batch, first = [], True
-    for finding in findings:
-        batch.append(script_json(table_row(finding)))
-        if len(batch) == CHUNK:
-            yield Markup(("" if first else ",") + "\n" + ",\n".join(batch))
-            batch, first = [], False
-    if batch:
-        yield Markup(("" if first else ",") + "\n" + ",\n".join(batch))
+    for chunk in rows or ():
+        for text in blocks(chunk) if isinstance(chunk, Path) else (chunk,):
+            yield Markup(text.decode())
     yield Markup("\n]")
 
 
 def html_context(engine: Engine, scan_id: int, packs: list[str] | None = None, lang: str = "nl",
-                 statuses: list[str] | None = None) -> dict:
-    """Everything the template needs; the findings are a lazy stream."""
+                 statuses: list[str] | None = None, workers: int | None = None) -> dict:
+    """Everything the template needs; the findings are a lazy stream (whose worker processes, if any, start now)."""
     ui, scan = strings()[check_lang(lang)], scan_dict(engine, scan_id)
     table_statuses = [s for s in (statuses or STATUSES) if s != "pass"]
-    stream = iter_findings(engine, scan_id, packs, lang, table_statuses, by_severity=True) if table_statuses else iter(())
+    findings = Findings(engine, scan_id, packs, lang, table_statuses, workers)
+    rows = Encoded(findings, TableRow(), by_severity=True, first_here=False) if table_statuses else None
     script, script_hash = inline("report.js.j2")
     style, style_hash = inline("report.css.j2")
     meta = {"fields": ROW_FIELDS, "scan_date": (scan["started_at"] or "")[:10], "controls": control_info(engine, scan_id, lang),
@@ -116,7 +121,7 @@ def html_context(engine: Engine, scan_id: int, packs: list[str] | None = None, l
     return {
         "changes": changes_since_previous(engine, scan_id),
         "lang": lang, "t": ui, "scan": scan, "card": card, "statuses": STATUSES,
-        "errors": collection_errors(engine, scan_id), "meta": script_json(meta), "rows": row_chunks(stream),
+        "errors": collection_errors(engine, scan_id), "meta": script_json(meta), "rows": row_chunks(rows),
         "table_total": sum(card["totals"].get(s, 0) for s in table_statuses),
         "passes": card["passes"] if not statuses or "pass" in statuses else None,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -23,6 +23,7 @@ from py_ocsf_models.objects.compliance_status import StatusID as ComplianceStatu
 from py_ocsf_models.objects.evidence_artifacts import EvidenceArtifacts
 from py_ocsf_models.objects.metadata import Metadata
 
+from reports.parts import Encoded
 from reports.tabular import ByteSink
 
 _CLASS = {name: ComplianceFinding.model_fields[name].default for name in ("category_name", "category_uid", "class_name",
@@ -134,9 +135,16 @@ class Events:
 
 def write_ocsf(data: dict, out: IO[str]) -> int:
     """Write one OCSF event per line as the findings stream; returns the number of events."""
-    sink, event, count = ByteSink(out), Events(data["scan"]), 0
-    for finding in data["findings"]:
-        sink.add(orjson.dumps(event(finding), option=orjson.OPT_APPEND_NEWLINE))
-        count += 1
+    sink = ByteSink(out)
+    count = Encoded(data["findings"], EventLine(data["scan"])).write_into(sink)
     sink.flush()
     return count
+
+
+class EventLine(Events):
+    """A finding's event as a line of JSON."""
+
+    lead = separator = b""
+
+    def __call__(self, finding: dict) -> bytes:
+        return orjson.dumps(super().__call__(finding), option=orjson.OPT_APPEND_NEWLINE)

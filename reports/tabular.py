@@ -1,10 +1,14 @@
 """The JSON and CSV writers: findings are written as they stream from the database."""
 
 import codecs
+import os
+import stat
+from pathlib import Path
 from typing import IO, Any
 
 from inventory.errors import UserError
 from reports.data import REPORT_SCHEMA_VERSION, dump_bytes, dumps
+from reports.parts import Encoded, blocks
 
 CSV_COLUMNS = (
     "scan_id", "pack", "control_id", "status", "severity", "title", "message", "deadline",
@@ -21,26 +25,44 @@ def write_json(data: dict, out: IO[str]) -> int:
     sink = ByteSink(out)
     sink.add(f'{{"schema_version": {REPORT_SCHEMA_VERSION},\n"scan": '.encode() + dump_bytes(data["scan"])
              + b',\n"collection_errors": ' + dump_bytes(data["collection_errors"]) + b',\n"findings": [')
-    count = 0
-    for count, finding in enumerate(data["findings"], 1):
-        sink.add(b",\n" if count > 1 else b"\n")
-        sink.add(dump_bytes(finding))
+    count = Encoded(data["findings"], JsonRow()).write_into(sink)
     sink.add(b"\n]}\n")
     sink.flush()
     return count
 
 
+class JsonRow:
+    """A finding in the JSON report: one line each, in the findings array."""
+
+    lead, separator = b"\n", b",\n"
+
+    def __call__(self, finding: dict) -> bytes:
+        return dump_bytes(finding)
+
+
+def _is_file(buffer) -> bool:
+    """Whether a binary stream writes to a regular file (which ``os.sendfile`` can write into)."""
+    try:
+        return stat.S_ISREG(os.fstat(buffer.fileno()).st_mode)
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return False
+
+
 class ByteSink:
-    """UTF-8 bytes gathered and written a megabyte at a time: into a UTF-8 file's binary buffer directly (no
-    decoding and encoding again), into any other text stream as text. Call ``flush`` at the end."""
+    """UTF-8 bytes into a text stream: into a regular file through a buffer of a megabyte on its descriptor (no
+    decoding and encoding again, no bytes gathered), into any other text stream as text, gathered and written a
+    megabyte at a time. Call ``flush`` at the end."""
 
     SIZE = 1 << 20
 
     def __init__(self, out: IO[str]):
-        self.gathered = bytearray()
+        self.gathered, self.file = bytearray(), None
         buffer = getattr(out, "buffer", None)
         if buffer is not None and codecs.lookup(out.encoding).name == "utf-8":
             out.flush()
+            if _is_file(buffer):
+                self.file = open(buffer.fileno(), "wb", buffering=self.SIZE, closefd=False)  # flush() empties it; out closes the file
+                self.add = self.file.write
             self.write = buffer.write
         else:
             self.write = lambda data: out.write(data.decode())
@@ -50,7 +72,22 @@ class ByteSink:
         if len(self.gathered) >= self.SIZE:
             self.flush()
 
+    def add_file(self, path: Path) -> None:
+        """A file's bytes: copied by the kernel into a file (no copies through this process), else in blocks."""
+        self.flush()
+        if self.file is None:
+            for block in blocks(path):
+                self.write(block)
+            return
+        with open(path, "rb") as part:
+            size, offset = os.fstat(part.fileno()).st_size, 0
+            while offset < size:
+                offset += os.sendfile(self.file.fileno(), part.fileno(), offset, size - offset)
+
     def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+            return
         self.write(self.gathered)
         self.gathered.clear()
 
@@ -103,10 +140,20 @@ def write_csv(data: dict, out: IO[str], separator: str = ",") -> int:
 
     ``separator=";"`` for spreadsheet programs in a locale whose decimal mark is a comma (Dutch Excel)."""
     check_separator(separator)
-    sink, scan_id, count = ByteSink(out), data["scan"]["id"], 0
+    sink = ByteSink(out)
     sink.add((BOM + csv_line(CSV_COLUMNS, separator)).encode())
-    for finding in data["findings"]:
-        sink.add(csv_line(csv_row(scan_id, finding), separator).encode())
-        count += 1
+    count = Encoded(data["findings"], CsvRow(data["scan"]["id"], separator)).write_into(sink)
     sink.flush()
     return count
+
+
+class CsvRow:
+    """A finding as a CSV record (its line ending included)."""
+
+    lead = separator = b""
+
+    def __init__(self, scan_id: int, separator: str):
+        self.scan_id, self.field_separator = scan_id, separator
+
+    def __call__(self, finding: dict) -> bytes:
+        return csv_line(csv_row(self.scan_id, finding), self.field_separator).encode()

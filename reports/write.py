@@ -68,20 +68,23 @@ def _umask() -> int:
 
 def write_report(engine: Engine, scan_id: int | None, fmt: Literal["html", "json", "csv", "cio", "cio-all"], out: IO[str] | Path,
                  packs: list[str] | None = None, lang: str = "nl", statuses: list[str] | None = None,
-                 csv_separator: str = ",") -> None:
+                 csv_separator: str = ",", workers: int | None = None) -> None:
     """Write the report of a scan to a text stream, or atomically to a file (UTF-8).
 
-    Formats: html (admins), json, csv and ocsf (machines), cio (the notification report for CIO Rijk)."""
+    Formats: html (admins), json, csv and ocsf (machines), cio (the notification report for CIO Rijk). ``workers``:
+    the processes that write a large report's findings in parts (reports.parts; None: one per core)."""
+    if isinstance(out, (str, Path)):
+        check_target(Path(out))  # before any worker process starts
     if fmt == "html":
-        write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses))
+        write = partial(write_html, html_context(engine, scan_id, packs, lang, statuses, workers))
     elif fmt == "cio":
         write = partial(write_cio, cio_context(engine, scan_id, lang))
     elif fmt == "cio-all":  # every organisation's newest finished scans; scan_id is not used
         write = partial(write_cio_all, cio_all_context(engine, lang))
     elif fmt in ("json", "ocsf"):
-        write = partial(write_json if fmt == "json" else write_ocsf, report_data(engine, scan_id, packs, lang, statuses))
+        write = partial(write_json if fmt == "json" else write_ocsf, report_data(engine, scan_id, packs, lang, statuses, workers))
     elif fmt == "csv":
-        write = partial(write_csv, report_data(engine, scan_id, packs, lang, statuses), separator=check_separator(csv_separator))
+        write = partial(write_csv, report_data(engine, scan_id, packs, lang, statuses, workers), separator=check_separator(csv_separator))
     else:
         raise UserError("reports.format", format=fmt, formats=", ".join(FORMATS))
     if isinstance(out, (str, Path)):

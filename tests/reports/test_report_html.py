@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 
 from inventory.tables import Finding
 from inventory.vocabulary import SEVERITIES
-from reports.html import CHUNK, TEMPLATES, strings
+from reports.data import STREAM_BATCH
+from reports.html import TEMPLATES, strings
 from reports.write import write_report
 from tests.support import store_findings
 
@@ -120,9 +121,9 @@ def test_every_non_pass_finding_is_in_the_table_data(inventory):
 def test_no_cap_on_large_selections(inventory):
     store_findings(inventory.engine, [Finding(scan_id=inventory.scan.id, pack="rijksbreed-2026", control_id="RBC26-ENCRYPT",
                                               status=status, check_status="fail", severity="low", message=f"bulk {i}")
-                                      for i in range(CHUNK * 2 + 7) for status in ("fail", "error")])
+                                      for i in range(STREAM_BATCH // 2 + 7) for status in ("fail", "error")])
     rows = Page(render(inventory)).rows
-    assert len(rows) == len(scan_findings(inventory)) + 2 * (CHUNK * 2 + 7)
+    assert len(rows) == len(scan_findings(inventory)) + 2 * (STREAM_BATCH // 2 + 7)
     assert len({r["id"] for r in rows}) == len(rows)
 
 
