@@ -82,7 +82,15 @@ class AwsConnector:
         # step 1: KMS keys and the Tagging API, which the other resources' rows need
         kms = [pool.submit(list_spec, KMS_SPEC, scope.at(r), clients, estate, self.context) for r in regions]
         tagging = [pool.submit(inventory.tagged_resources, scope.at(r), clients, estate) for r in regions]
-        # step 2: every other spec, setting and security service, region by region; a listing becomes rows below
+        # step 2: every other spec, setting and security service, region by region; a listing becomes rows below.
+        # The single calls (EBS default, security services) are submitted before the listings, so that one botocore
+        # retries (backing off for seconds) waits while the listings run, not after them; rows keep the order below.
+        singles: dict[Future, tuple[Call, Scope, bool]] = {}
+        for where in map(scope.at, regions):
+            singles[pool.submit(inventory.ebs_default_encryption, where, clients, estate)] = (EBS_DEFAULT, where, False)
+            for check in security.CHECKS:
+                task = pool.submit(security.security_rows, check, where, clients, estate)
+                singles[task] = (check.calls[0], where, False)
         tasks: dict[Future, tuple[Call, Scope, bool]] = {future: (KMS_SPEC.list, scope.at(r), True)
                                                          for future, r in zip(kms, regions, strict=True)}
         for spec in SPECS:
@@ -90,11 +98,7 @@ class AwsConnector:
                 continue
             for where in map(scope.at, [self.home] if spec.scope == "global" else regions):
                 tasks[pool.submit(list_spec, spec, where, clients, estate, self.context)] = (spec.list, where, True)
-        for where in map(scope.at, regions):
-            tasks[pool.submit(inventory.ebs_default_encryption, where, clients, estate)] = (EBS_DEFAULT, where, False)
-            for check in security.CHECKS:
-                task = pool.submit(security.security_rows, check, where, clients, estate)
-                tasks[task] = (check.calls[0], where, False)
+        tasks |= singles
 
         kms_listings = [future.result() for future in kms]  # list_spec records its own failures
         keys = {item["KeyId"]: item for listing in kms_listings for item in listing.items if "KeyId" in item}

@@ -32,12 +32,12 @@ import jmespath
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.loaders import create_loader
 
 from connectors.aws.calls import client, operation
+from connectors.aws.models import service_models
 from connectors.base import Call
 
-SERVICE_MODELS = create_loader()  # shared by every session: botocore caches the parsed API models in it
+SERVICE_MODELS = service_models()  # shared by every session: botocore caches the parsed API models in it
 
 
 class InvalidAnswer(Exception):
