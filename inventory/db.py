@@ -14,8 +14,6 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import Connection, Dialect, Engine, create_engine, event, insert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from inventory import tables
 from inventory.migrations import create_schema as create_schema  # schema creation and upgrades live there
@@ -131,26 +129,28 @@ class _Statement:
     raw_at: int | None  # position of the raw answer, stored as a raw_document and replaced by its address
     link: str | None  # a row type stored by state: the INSERT of the scan's row (scan id, state id)
     link_copy: str | None  # PostgreSQL: the COPY of those rows
-    state_table: str | None  # the table of the states, looked up by address
+    state_table: str | None  # the table of the states, looked up by identity and address
+    identity: tuple[int, ...]  # positions, in a state's values (its address first), of the columns it is looked up by
 
 
-# Row types whose model is a view over states stored once (found by their address), and one small row per scan
-# pointing at its state: view -> (state table, the scan's row table, its column holding the state's id).
-STORED_BY_STATE = {"resource": (tables.ResourceState.__table__, tables.ResourceRow.__table__, "state_id")}
+# Row types whose model is a view over states stored once, and one small row per scan pointing at its state:
+# view -> (state table, the scan's row table, its column holding the state's id, the columns of the thing the
+# state is of; the states of one thing are found by these, through their index, and told apart by address).
+STORED_BY_STATE = {"resource": (tables.ResourceState.__table__, tables.ResourceRow.__table__, "state_id",
+                                ("provider", "account_id", "uid"))}
 
 
 @cache
 def _statement(row_type: type, dialect: Dialect) -> _Statement:
     """The INSERT as SQLAlchemy compiles it, with each column's bind processor (same stored values)."""
-    table, link, state_column = STORED_BY_STATE.get(row_type.model.__tablename__, (row_type.model.__table__, None, None))
+    table, link, state_column, identity = STORED_BY_STATE.get(row_type.model.__tablename__,
+                                                              (row_type.model.__table__, None, None, ()))
     fields = tuple(f.name for f in dataclasses.fields(row_type))
     has_scan_id = "scan_id" in table.c
     addressed = RAW_ADDRESS in table.c
     columns = tuple(RAW_ADDRESS if addressed and name == "raw" else name for name in fields)
     columns = ("scan_id", *columns) if has_scan_id else ("sha256", *columns) if link is not None else columns
-    statement = insert(table) if link is None else \
-        (postgresql_insert if dialect.name == "postgresql" else sqlite_insert)(table).on_conflict_do_nothing()
-    compiled = statement.inline().compile(dialect=dialect, column_keys=list(columns))
+    compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
     names = tuple(compiled.positiontup) if compiled.positional else columns
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     link_columns = ("scan_id", state_column)
@@ -158,11 +158,12 @@ def _statement(row_type: type, dialect: Dialect) -> _Statement:
                       order=None if names == columns else tuple(columns.index(name) for name in names),
                       processed=tuple((i, p) for i, p in enumerate(processors) if p),
                       names=None if compiled.positional else names,
-                      copy=_copy_sql(table, names, dialect) if link is None else None,
+                      copy=_copy_sql(table, names, dialect),
                       raw_at=columns.index(RAW_ADDRESS) if addressed else None,
                       link=None if link is None else insert(link).compile(dialect=dialect, column_keys=list(link_columns)).string,
                       link_copy=None if link is None else _copy_sql(link, link_columns, dialect),
-                      state_table=None if link is None else table.name)
+                      state_table=None if link is None else table.name,
+                      identity=tuple(columns.index(name) for name in identity))
 
 
 def _copy_sql(table, names: tuple[str, ...], dialect: Dialect) -> str | None:
@@ -191,16 +192,24 @@ def state_address(values: list) -> bytes:
     return hashlib.sha256(orjson.dumps(values, default=bytes.hex, option=orjson.OPT_NON_STR_KEYS)).digest()
 
 
-def _state_ids(conn: Connection, table: str, addresses: list[bytes]) -> dict[bytes, int]:
-    """Address -> id of the states already stored (SQLite: in lists of up to 10,000, below its parameter limit)."""
-    if conn.dialect.name == "postgresql":
-        return dict(conn.exec_driver_sql(f"select sha256, id from {table} where sha256 = any(%s)", (addresses,)).all())
-    ids = {}
-    for start in range(0, len(addresses), 10000):
-        chunk = tuple(addresses[start:start + 10000])
-        ids |= dict(conn.exec_driver_sql(f"select sha256, id from {table} where sha256 in ({', '.join('?' * len(chunk))})",
-                                         chunk).all())
-    return ids
+def _state_ids(conn: Connection, table: str, identities: dict[bytes, tuple]) -> dict[bytes, int]:
+    """Address -> id of the states already stored, of the addresses in ``identities`` (address -> provider,
+    account, uid): looked up per provider and account by uid (SQLite: up to 10,000 at a time, below its limit)."""
+    uids: dict[tuple, list[str]] = defaultdict(list)
+    for provider, account, uid in identities.values():
+        uids[(provider, account)].append(uid)
+    found = {}
+    for (provider, account), wanted in uids.items():
+        for start in range(0, len(wanted), 10000):
+            chunk = wanted[start:start + 10000]
+            if conn.dialect.name == "postgresql":
+                rows = conn.exec_driver_sql(f"select sha256, id from {table} where provider = %s and account_id = %s"
+                                            " and uid = any(%s)", (provider, account, chunk))
+            else:
+                rows = conn.exec_driver_sql(f"select sha256, id from {table} where provider = ? and account_id = ?"
+                                            f" and uid in ({', '.join('?' * len(chunk))})", (provider, account, *chunk))
+            found.update((address, id_) for address, id_ in rows if address in identities)
+    return found
 
 
 class Writer:
@@ -232,7 +241,7 @@ class Writer:
         if not rows:
             return
         statement = _statement(row_type, self.engine.dialect)
-        params, documents, states = {}, {}, []
+        params, documents, states, identities = {}, {}, [], {}
         for values in rows:
             values = [self.scan_id, *values] if statement.has_scan_id else \
                 [None, *values] if statement.link else list(values)
@@ -242,27 +251,32 @@ class Writer:
             if statement.link:
                 key = values[0] = state_address(values[1:])
                 states.append(key)
+                identities[key] = tuple(values[i] for i in statement.identity)
             if statement.order:
                 values = [values[i] for i in statement.order]
             for i, process in statement.processed:
                 values[i] = process(values[i])
             params[key] = (tuple(values) if statement.copy or statement.names is None
                            else dict(zip(statement.names, values, strict=True)))
-        with self.engine.begin() as conn:  # in address order: scans writing the same answers at once lock them in one order
-            if documents:
-                conn.exec_driver_sql(STORE_DOCUMENT[self.engine.dialect.name], sorted(documents.items()))
+        postgresql = self.engine.dialect.name == "postgresql"
+        with self.engine.begin() as conn:
+            if documents:  # PostgreSQL: in address order, so scans storing the same answers at once lock them in one order
+                conn.exec_driver_sql(STORE_DOCUMENT[self.engine.dialect.name],
+                                     sorted(documents.items()) if postgresql else list(documents.items()))
             if statement.link:
-                self._link(conn, statement, params, states)
+                self._link(conn, statement, params, identities, states)
             else:
                 self._insert(conn, statement.sql, statement.copy, list(params.values()))
         self.counts[row_type.model.__tablename__] += len(rows)
 
-    def _link(self, conn: Connection, statement: _Statement, params: dict[bytes, tuple | dict], states: list[bytes]) -> None:
-        """The states not stored yet, then the scan's rows pointing at each row's state (in the rows' order)."""
-        ids = _state_ids(conn, statement.state_table, list(params))
-        new = sorted(key for key in params if key not in ids)
+    def _link(self, conn: Connection, statement: _Statement, params: dict, identities: dict[bytes, tuple],
+              states: list[bytes]) -> None:
+        """The states not stored yet, then the scan's rows pointing at each row's state (in the rows' order). New
+        states go in in the rows' order, so reading a scan's rows reads their states in the order they are stored."""
+        ids = _state_ids(conn, statement.state_table, identities)
+        new = {key: identity for key, identity in identities.items() if key not in ids}
         if new:
-            conn.exec_driver_sql(statement.sql, [params[key] for key in new])
+            self._insert(conn, statement.sql, statement.copy, [params[key] for key in new])
             ids |= _state_ids(conn, statement.state_table, new)
         self._insert(conn, statement.link, statement.link_copy, [(self.scan_id, ids[key]) for key in states])
 

@@ -82,10 +82,10 @@ class ResourceState(ResourceFound, table=True):
     view resource."""
 
     __tablename__ = "resource_state"
-    __table_args__ = (Index("ix_resource_state_sha256", "sha256", unique=True),
-                      Index("ix_resource_state_uid", "provider", "account_id", "uid"))
+    __table_args__ = (Index("ix_resource_state_uid", "provider", "account_id", "uid"),)
     id: int | None = Field(default=None, primary_key=True)
-    sha256: bytes = Field(description="the state's address: SHA-256 of its values as found")
+    sha256: bytes = Field(description="the state's address: SHA-256 of its values as found (a scan finds its resource's "
+                          "states by provider, account and uid, and the one it found by this)")
     raw_sha256: bytes | None = Field(default=None, foreign_key="raw_document.sha256",
                                      description="the raw_document holding the provider's API answer for the resource")
 
@@ -94,7 +94,7 @@ class ResourceRow(SQLModel, table=True):
     """One resource of one scan, pointing at the state it was found in (resource_state); query the view resource."""
 
     __tablename__ = "resource_row"
-    __table_args__ = (Index("ix_resource_row_scan", "scan_id"), Index("ix_resource_row_state", "state_id", "scan_id"))
+    __table_args__ = (Index("ix_resource_row_scan", "scan_id", "state_id"), Index("ix_resource_row_state", "state_id", "scan_id"))
     id: int | None = Field(default=None, primary_key=True)
     scan_id: int = Field(foreign_key="scan.id")
     state_id: int = Field(foreign_key="resource_state.id", description="the state the resource was found in")

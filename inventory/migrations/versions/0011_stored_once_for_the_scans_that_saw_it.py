@@ -89,9 +89,8 @@ def _resources() -> None:
             batch.drop_column(column)
         batch.alter_column("state_id", existing_type=sa.Integer(), nullable=False)
         batch.create_foreign_key("fk_resource_row_resource_state", "resource_state", ["state_id"], ["id"])
-    op.create_index("ix_resource_row_scan", "resource_row", ["scan_id"])
+    op.create_index("ix_resource_row_scan", "resource_row", ["scan_id", "state_id"])  # covers a scan's states: the view reads no row
     op.create_index("ix_resource_row_state", "resource_row", ["state_id", "scan_id"])
-    op.create_index("ix_resource_state_sha256", "resource_state", ["sha256"], unique=True)
     op.create_index("ix_resource_state_uid", "resource_state", ["provider", "account_id", "uid"])
 
 
