@@ -45,7 +45,7 @@ def connect(url: str, busy_timeout: float = 5) -> Engine:
             cur.execute("pragma journal_mode=wal")
             cur.execute("pragma synchronous=normal")
             cur.execute("pragma wal_autocheckpoint=10000")  # pages (160 MiB): fewer, larger checkpoints
-            cur.execute("pragma temp.cache_size=-16384")
+            cur.execute("pragma temp.cache_size=-16384")  # 16 MiB for the findings' drafts (inventory.drafts)
             cur.close()
     return engine
 
