@@ -36,6 +36,7 @@ from inventory.vocabulary import SEVERITIES, STATUSES
 from reports.data import FINISHED, MESSAGE_COLUMNS, latest_scan_id, message, with_messages, with_resource
 from reports.diff import diff_scans, diff_text, scan_pair
 from reports.tabular import SEPARATORS, csv_cell
+from reports.target import FORMATS, check_target
 from scanner.config import PACKS, Config, load_config
 from scanner.helptext import Group, Option, option
 from scanner.lock import DatabaseBusy, scan_running
@@ -46,23 +47,6 @@ out = Console()
 FAILING = ("fail", "error")
 config_option = option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.toml"),
                        show_default=True, help="help.common.config")
-
-
-class ReportFormat(click.Choice):
-    """The formats of ``reports.write``, imported when Click first needs them: a scan does not load the report writers."""
-
-    def __init__(self):
-        super().__init__(())
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        from reports.write import FORMATS
-
-        return FORMATS
-
-    @choices.setter
-    def choices(self, _) -> None:
-        """Choice.__init__ sets them; they come from ``reports.write``."""
 
 
 def _readonly(config: Config, any_version: bool = False, query_timeout: float | None = None):
@@ -116,8 +100,6 @@ def _check_output(config: Config, path: Path) -> None:
         side_files = {database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal", ".lock"))}
         if path.resolve() in side_files:
             raise UserError("cli.report_over_database", path=path)
-    from reports.write import check_target
-
     check_target(path)
 
 
@@ -214,7 +196,7 @@ def scan(config_path: Path, fail_on: str | None, reports: tuple[str, ...], lang:
     finally:
         signal.signal(signal.SIGTERM, previous)
     for fmt, path in targets:
-        from reports.write import write_report
+        from reports.write import write_report  # the report writers (Jinja2, OCSF models) load only to write one
 
         write_report(_readonly(config), result.scan_id, fmt, path, lang=lang)
         logging.getLogger("wolkenwacht.scan").info(say("scan.report_written", path=path))
@@ -231,8 +213,6 @@ def scan(config_path: Path, fail_on: str | None, reports: tuple[str, ...], lang:
 
 def _report_target(config: Config, value: str) -> tuple[str, Path]:
     """``FORMAT=PATH`` of ``scan --report``, checked before the scan starts."""
-    from reports.write import FORMATS
-
     fmt, _, path = value.partition("=")
     if fmt not in FORMATS or not path:
         raise UserError("cli.report_option", value=value, formats=", ".join(FORMATS))
@@ -242,7 +222,7 @@ def _report_target(config: Config, value: str) -> tuple[str, Path]:
 
 @main.command(help="help.report.about")
 @config_option
-@option("--format", "fmt", type=ReportFormat(), default="html", show_default=True, help="help.report.format")
+@option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True, help="help.report.format")
 @option("--output", type=click.Path(path_type=Path), required=True, help="help.report.output")
 @option("--scan", "scan_id", type=int, help="help.common.scan")
 @option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="help.report.lang")
